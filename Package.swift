@@ -1,0 +1,28 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Settings every Parley target shares: Swift 6 language mode (strict concurrency) plus the
+/// upcoming features that keep APIs explicit.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Parley",
+    platforms: [.macOS(.v14), .iOS(.v17), .watchOS(.v10), .tvOS(.v17), .visionOS(.v1)],
+    products: [
+        .library(name: "Parley", targets: ["Parley"]),
+        .executable(name: "parley", targets: ["parley"]),
+    ],
+    targets: [
+        // SHA-256, HMAC-SHA256 and the macaroon format. Internal to the package: `package` access only.
+        .target(name: "ParleyCrypto", swiftSettings: strictSettings),
+        .target(name: "Parley", dependencies: ["ParleyCrypto"], swiftSettings: strictSettings),
+        .executableTarget(name: "parley", dependencies: ["Parley"], swiftSettings: strictSettings),
+        .testTarget(name: "ParleyCryptoTests", dependencies: ["ParleyCrypto"], swiftSettings: strictSettings),
+        .testTarget(name: "ParleyTests", dependencies: ["Parley", "ParleyCrypto"], swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,187 @@
+/// The one error type Parley throws and puts on the wire.
+///
+/// Every rule Parley enforces has a stable ``Code`` whose ``Code/wireValue`` is the `code`
+/// member of an `error` message (see `Spec/PROTOCOL.md`, "Error codes"). Compare codes, not
+/// messages: the human sentence may change between releases, the code never does.
+public struct ParleyError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Which rule was broken.
+    public var code: Code
+    /// A sentence for people reading logs; never parse it.
+    public var message: String
+    /// The message that broke the rule, when there is one.
+    public var offendingMessage: MessageID?
+    /// Whose fault it is: our own code tried to break the protocol (``Fault/local``), or the peer did (``Fault/remote``).
+    public var fault: Fault
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String, offendingMessage: MessageID? = nil, fault: Fault = .remote) {
+        self.code = code
+        self.message = message
+        self.offendingMessage = offendingMessage
+        self.fault = fault
+    }
+
+    /// Whether sending the same message again later may succeed (the wire `retryable` member).
+    public var isRetryable: Bool { code.isRetryable }
+
+    public var description: String {
+        var text = "\(code.wireValue): \(message)"
+        if let offendingMessage { text += " (message \(offendingMessage))" }
+        return text
+    }
+
+    /// Who broke the rule.
+    public enum Fault: String, Hashable, Sendable, Codable {
+        /// This side tried to do something the protocol forbids (a bug in the embedding code or in Parley).
+        case local
+        /// The peer sent something the protocol forbids.
+        case remote
+    }
+}
+
+extension ParleyError {
+    /// A stable error code. New codes may be added in later versions; existing ones never change meaning.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        let base: Base
+
+        /// The code as it appears in the `code` member of an `error` message.
+        public var wireValue: String { base.rawValue }
+        public var description: String { base.rawValue }
+
+        /// Looks up a code by its wire value; `nil` for codes this version does not know.
+        public init?(wireValue: String) {
+            guard let base = Base(rawValue: wireValue) else { return nil }
+            self.base = base
+        }
+
+        init(_ base: Base) { self.base = base }
+
+        /// Every code this version defines, in the order of the spec's table.
+        public static var all: [Code] { Base.allCases.map(Code.init) }
+
+        /// Whether a message rejected with this code may succeed if sent again later.
+        public var isRetryable: Bool {
+            switch base {
+            case .limitExceeded, .internalError, .busy: return true
+            default: return false
+            }
+        }
+
+        // MARK: Wire decoding (Spec/PROTOCOL.md §4)
+
+        /// The bytes are not well-formed UTF-8 JSON (also: invalid UTF-8, trailing data, non-object envelope).
+        public static let malformedJSON = Code(.malformedJSON)
+        /// An object has the same member name twice.
+        public static let duplicateKey = Code(.duplicateKey)
+        /// The input is longer than the size limit.
+        public static let tooLarge = Code(.tooLarge)
+        /// The input nests arrays/objects deeper than the depth limit.
+        public static let tooDeep = Code(.tooDeep)
+        /// The envelope's protocol version is not one this agent speaks.
+        public static let unsupportedVersion = Code(.unsupportedVersion)
+        /// The envelope's `type` names no message this version defines.
+        public static let unknownMessageType = Code(.unknownMessageType)
+        /// A required member is absent.
+        public static let missingField = Code(.missingField)
+        /// A member has the wrong JSON type or a value outside its rules.
+        public static let invalidField = Code(.invalidField)
+
+        // MARK: Session rules (Spec/PROTOCOL.md §6–7)
+
+        /// The hellos share no protocol version.
+        public static let noCommonVersion = Code(.noCommonVersion)
+        /// The message is not allowed in the session's current state (or not from this sender).
+        public static let unexpectedMessage = Code(.unexpectedMessage)
+        /// The envelope is addressed to another agent, comes from an agent other than the session's peer, or has the sender's own role.
+        public static let misaddressed = Code(.misaddressed)
+        /// A message id was seen before with a different body.
+        public static let duplicateConflict = Code(.duplicateConflict)
+        /// A new message id reuses a sequence number already used.
+        public static let replayedMessage = Code(.replayedMessage)
+        /// The session has ended; nothing more is processed.
+        public static let sessionClosed = Code(.sessionClosed)
+        /// The accept names a proposal that is not on the table.
+        public static let unknownProposal = Code(.unknownProposal)
+        /// The accept names a proposal whose expiry has passed.
+        public static let offerExpired = Code(.offerExpired)
+        /// An offer's proposal starts outside every window of the request it answers.
+        public static let offerOutsideWindow = Code(.offerOutsideWindow)
+        /// A consent request asks for data the accepted proposal did not declare it needs.
+        public static let excessiveDataRequest = Code(.excessiveDataRequest)
+        /// A disclosure carries a field no grant of this session covers.
+        public static let fieldNotGranted = Code(.fieldNotGranted)
+        /// An answer refers to no open question, or a grant/deny to no open consent request.
+        public static let unknownReference = Code(.unknownReference)
+        /// The conclude-by deadline passed before agreement.
+        public static let deadlineExceeded = Code(.deadlineExceeded)
+        /// A resource limit was hit (sessions per peer, messages per session, rounds...).
+        public static let limitExceeded = Code(.limitExceeded)
+        /// The agent is temporarily unable to take the message; try again later.
+        public static let busy = Code(.busy)
+
+        // MARK: Consent tokens (Spec/CONSENT.md)
+
+        /// The token cannot be parsed (bad base64url, bad macaroon encoding, bad caveat syntax).
+        public static let tokenMalformed = Code(.tokenMalformed)
+        /// The token's signature does not verify against the issuer's root key.
+        public static let tokenBadSignature = Code(.tokenBadSignature)
+        /// The token's expiry has passed.
+        public static let tokenExpired = Code(.tokenExpired)
+        /// The token is for another company.
+        public static let tokenWrongAudience = Code(.tokenWrongAudience)
+        /// The token does not allow this purpose.
+        public static let tokenPurposeNotAllowed = Code(.tokenPurposeNotAllowed)
+        /// The token does not cover a requested field.
+        public static let tokenFieldNotCovered = Code(.tokenFieldNotCovered)
+        /// The token is bound to another session.
+        public static let tokenWrongSession = Code(.tokenWrongSession)
+        /// The requested retention exceeds what the token allows.
+        public static let tokenRetentionExceeded = Code(.tokenRetentionExceeded)
+        /// The token (or a token it was narrowed from) has been revoked.
+        public static let tokenRevoked = Code(.tokenRevoked)
+        /// The token carries a caveat this verifier does not understand.
+        public static let tokenUnknownCaveat = Code(.tokenUnknownCaveat)
+
+        /// Something failed inside the agent that is not the peer's fault.
+        public static let internalError = Code(.internalError)
+    }
+}
+
+extension ParleyError.Code {
+    enum Base: String, CaseIterable, Sendable {
+        case malformedJSON = "malformed-json"
+        case duplicateKey = "duplicate-key"
+        case tooLarge = "too-large"
+        case tooDeep = "too-deep"
+        case unsupportedVersion = "unsupported-version"
+        case unknownMessageType = "unknown-message-type"
+        case missingField = "missing-field"
+        case invalidField = "invalid-field"
+        case noCommonVersion = "no-common-version"
+        case unexpectedMessage = "unexpected-message"
+        case misaddressed = "misaddressed"
+        case duplicateConflict = "duplicate-conflict"
+        case replayedMessage = "replayed-message"
+        case sessionClosed = "session-closed"
+        case unknownProposal = "unknown-proposal"
+        case offerExpired = "offer-expired"
+        case offerOutsideWindow = "offer-outside-window"
+        case excessiveDataRequest = "excessive-data-request"
+        case fieldNotGranted = "field-not-granted"
+        case unknownReference = "unknown-reference"
+        case deadlineExceeded = "deadline-exceeded"
+        case limitExceeded = "limit-exceeded"
+        case busy = "busy"
+        case tokenMalformed = "token-malformed"
+        case tokenBadSignature = "token-bad-signature"
+        case tokenExpired = "token-expired"
+        case tokenWrongAudience = "token-wrong-audience"
+        case tokenPurposeNotAllowed = "token-purpose-not-allowed"
+        case tokenFieldNotCovered = "token-field-not-covered"
+        case tokenWrongSession = "token-wrong-session"
+        case tokenRetentionExceeded = "token-retention-exceeded"
+        case tokenRevoked = "token-revoked"
+        case tokenUnknownCaveat = "token-unknown-caveat"
+        case internalError = "internal-error"
+    }
+}
