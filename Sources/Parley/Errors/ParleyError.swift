@@ -112,6 +112,8 @@ extension ParleyError {
         public static let fieldNotGranted = Code(.fieldNotGranted)
         /// An answer refers to no open question, or a grant/deny to no open consent request.
         public static let unknownReference = Code(.unknownReference)
+        /// A `confirm` does not match the negotiation: its agreement digest or its terms differ from what was accepted.
+        public static let agreementMismatch = Code(.agreementMismatch)
         /// The conclude-by deadline passed before agreement.
         public static let deadlineExceeded = Code(.deadlineExceeded)
         /// A resource limit was hit (sessions per peer, messages per session, rounds...).
@@ -169,6 +171,7 @@ extension ParleyError.Code {
         case excessiveDataRequest = "excessive-data-request"
         case fieldNotGranted = "field-not-granted"
         case unknownReference = "unknown-reference"
+        case agreementMismatch = "agreement-mismatch"
         case deadlineExceeded = "deadline-exceeded"
         case limitExceeded = "limit-exceeded"
         case busy = "busy"

@@ -1,0 +1,298 @@
+/// The sans-I/O state machine of one Parley session, for either role.
+///
+/// Feed it events — ``start(now:)``, ``send(_:inReplyTo:now:)``, ``messageReceived(_:now:)``,
+/// ``malformedMessageReceived(_:sequence:now:)``, ``timerFired(_:now:)`` — and execute the
+/// ``SessionAction``s it returns. It reads no clock, draws no random numbers and performs no I/O:
+/// time comes in as `now`, message ids are derived from the sequence number, so a run replays exactly.
+///
+/// One machine serves both roles: the transition table (``TransitionTable``) is the same for
+/// both sides, and each side applies it to what it sends and what it receives alike, so both
+/// always agree on the ``phase``. A message we try to send against the rules throws a
+/// ``ParleyError`` with fault ``ParleyError/Fault/local``; one the peer sends against them is
+/// answered with an `error` message and reported as a `rejected` action.
+///
+/// The machine is `Codable`: store it, and resume the session in another process.
+public struct SessionStateMachine: Hashable, Sendable, Codable {
+    /// Tunables, with the spec's defaults (`Spec/PROTOCOL.md` §4.4, §9).
+    public struct Configuration: Hashable, Sendable, Codable {
+        /// `SESSION_IDLE_TIMEOUT`: seconds without any message before the session closes with outcome `timeout`.
+        public var idleTimeout: Int64 = 600
+        /// `RETRANSMIT_INTERVAL`: seconds before unacknowledged messages are sent again.
+        public var retransmitInterval: Int64 = 2
+        /// `MAX_ERRORS`: rejected messages a session tolerates before it fails with `limit-exceeded`.
+        public var maximumErrors = 8
+        /// `MAX_MESSAGES`: messages received in one session before it fails with `limit-exceeded`.
+        public var maximumMessages = 256
+        /// `MAX_REORDER`: out-of-order messages buffered while waiting for a missing one.
+        public var maximumBuffered = 16
+        /// Protocol versions spoken.
+        public var supportedVersions = ParleyProtocol.supportedVersions
+
+        /// How long a finished session must still answer duplicates: twice the idle timeout.
+        public var idempotencyWindow: Int64 { 2 * idleTimeout }
+
+        public init() {}
+    }
+
+    /// The role this side plays.
+    public let role: Role
+    /// The session.
+    public let session: SessionID
+    /// This side's agent id.
+    public let local: AgentID
+    /// The peer's agent id (known to the customer from the start, to the company from the customer's first message).
+    public private(set) var peer: AgentID?
+    /// Where the session stands.
+    public internal(set) var phase: SessionPhase = .start
+    /// How the session ended, once it has.
+    public internal(set) var end: SessionEnd?
+    /// The tunables.
+    public let configuration: Configuration
+
+    var context = NegotiationContext()
+    var digest = TranscriptDigest()
+    var nextSequence = 1
+    /// The highest sequence number received from the peer without gaps.
+    var received = 0
+    var processed: [MessageID: Processed] = [:]
+    /// Sent messages the peer has not acknowledged yet, oldest first.
+    var unacknowledged: [Envelope] = []
+    /// Messages that arrived ahead of a missing one, by sequence number.
+    var buffered: [Int: Envelope] = [:]
+    var errorCount = 0
+    var receivedCount = 0
+
+    /// What the machine remembers of a received message id, to answer duplicates.
+    struct Processed: Hashable, Sendable, Codable {
+        /// SHA-256 of the canonical `type` and `body`.
+        var bodyDigest: [UInt8]
+        /// Our replies to it, resent verbatim when it arrives again.
+        var replies: [Envelope]
+    }
+
+    /// Creates the machine for one session. A customer knows its peer from the start; a company learns it from the first message.
+    public init(role: Role, session: SessionID, local: AgentID, peer: AgentID?, configuration: Configuration = Configuration()) {
+        self.role = role
+        self.session = session
+        self.local = local
+        self.peer = peer
+        self.configuration = configuration
+    }
+
+    /// The agreement digest so far: lowercase hex, `Spec/PROTOCOL.md` §5.4. A company puts it into `confirm`.
+    public var agreementDigest: String { digest.hex }
+
+    /// The proposals on the table.
+    public var proposalsOnTable: [Proposal] { context.table }
+    /// The accepted proposal, once there is one.
+    public var acceptedProposal: Proposal? { context.accepted }
+    /// The add-ons accepted with it.
+    public var acceptedAddOns: [AddOnID] { context.acceptedAddOns }
+    /// The booking this session confirmed, as last confirmed.
+    public var booking: Message.Confirm? { context.booking }
+    /// Consent grants made in this session and not revoked.
+    public var liveGrants: [Message.ConsentGrant] { context.grants.filter { !context.revoked.contains($0.tokenID) } }
+    /// The consent request awaiting an answer.
+    public var openConsentRequest: Message.ConsentRequest? { context.openConsentRequest }
+    /// The windows the current ask allows.
+    public var askedWindows: [TimeWindow] { context.windows }
+    /// The booking a reschedule is moving, while it negotiates.
+    public var reschedulingBooking: BookingReference? { context.rescheduling }
+    /// The highest sequence number received from the peer without gaps.
+    public var receivedSequence: Int { received }
+    /// Messages sent and not yet acknowledged.
+    public var unacknowledgedCount: Int { unacknowledged.count }
+
+    // MARK: - Events
+
+    /// Starts the session's idle timer. Call once when the session begins.
+    public mutating func start(now: Instant) -> [SessionAction] {
+        [.setTimer(.idle, at: now.adding(seconds: configuration.idleTimeout))]
+    }
+
+    /// Sends `message`: checks it against the table and the content rules, advances the phase,
+    /// and returns the envelope to transmit with any timers.
+    ///
+    /// - Throws: ``ParleyError`` with fault `local` when the message is not allowed now; nothing changes then.
+    public mutating func send(_ message: Message, inReplyTo: MessageID? = nil, now: Instant) throws(ParleyError) -> [SessionAction] {
+        guard let peer else {
+            throw ParleyError(.unexpectedMessage, "the peer is not known yet: wait for its first message", fault: .local)
+        }
+        let row: TransitionTable.Row
+        do {
+            row = try admissibleRow(for: message, from: role, now: now)
+        } catch {
+            var error = error
+            error.fault = .local
+            throw error
+        }
+        let envelope = Envelope(
+            id: MessageID(stringLiteral: "\(role == .customer ? "c" : "k")\(nextSequence)"), session: session, from: local, to: peer,
+            sequence: nextSequence, acknowledged: received, inReplyTo: inReplyTo, sentAt: now, message: message)
+        nextSequence += 1
+        var actions: [SessionAction] = [.send(envelope)]
+        if let inReplyTo { processed[inReplyTo]?.replies.append(envelope) }
+        apply(envelope, row: row, now: now, actions: &actions)
+        if case .close = message {
+        } else if !phase.isTerminal {
+            unacknowledged.append(envelope)
+            if unacknowledged.count == 1 {
+                actions.append(.setTimer(.retransmit, at: now.adding(seconds: configuration.retransmitInterval)))
+            }
+        }
+        return actions
+    }
+
+    /// Consumes an envelope received from the peer.
+    public mutating func messageReceived(_ envelope: Envelope, now: Instant) -> [SessionAction] {
+        if envelope.session == session, let record = processed[envelope.id] {
+            guard record.bodyDigest == TranscriptDigest.bodyDigest(of: envelope) else {
+                let conflict = ParleyError(.duplicateConflict, "message id \(envelope.id) was already used for another message")
+                return reject(envelope, conflict, now: now)
+            }
+            return record.replies.map { .send($0) }
+        }
+        if phase.isTerminal {
+            if envelope.kind == .close || envelope.kind == .error { return [] }
+            return reject(envelope, ParleyError(.sessionClosed, "the session has ended (\(phase))"), now: now)
+        }
+        guard envelope.session == session, envelope.to == local, peer == nil || envelope.from == peer else {
+            return reject(envelope, ParleyError(.misaddressed, "envelope is not for this session and agent"), now: now)
+        }
+        if peer == nil { peer = envelope.from }
+        acknowledge(upTo: envelope.acknowledged)
+        if envelope.sequence <= received {
+            return reject(envelope, ParleyError(.replayedMessage, "sequence number \(envelope.sequence) was already used"), now: now)
+        }
+        if envelope.sequence > received + 1 {
+            guard buffered.count < configuration.maximumBuffered else {
+                return fail(ParleyError(.limitExceeded, "more than \(configuration.maximumBuffered) messages out of order"), now: now)
+            }
+            buffered[envelope.sequence] = envelope
+            return []
+        }
+        var actions = process(envelope, now: now)
+        while !phase.isTerminal, let next = buffered.removeValue(forKey: received + 1) {
+            actions += process(next, now: now)
+        }
+        return actions
+    }
+
+    /// Reports bytes from the peer that could not be decoded into an envelope. Replies with an
+    /// `error`; if the sequence number could be read and is the next one, it is consumed so the
+    /// session goes on.
+    public mutating func malformedMessageReceived(_ error: ParleyError, sequence: Int?, now: Instant) -> [SessionAction] {
+        guard !phase.isTerminal, let peer else { return [.rejected(error)] }
+        if sequence == received + 1 { received += 1 }
+        var actions = [sendError(error, to: peer, now: now), .rejected(error)]
+        countError(now: now, actions: &actions)
+        return actions
+    }
+
+    /// Consumes a timer expiry.
+    public mutating func timerFired(_ timer: SessionTimer, now: Instant) -> [SessionAction] {
+        guard !phase.isTerminal else { return [] }
+        switch timer {
+        case .idle:
+            return closeLocally(outcome: "timeout", text: "no message for \(configuration.idleTimeout) seconds", now: now)
+        case .concludeBy:
+            guard phase != .booked, let deadline = context.concludeBy, now >= deadline else { return [] }
+            return closeLocally(outcome: "no-agreement", text: "the conclude-by deadline \(deadline) passed", now: now)
+        case .offerExpiry:
+            context.table.removeAll { $0.expiresAt <= now }
+            var actions: [SessionAction] = []
+            if let next = context.table.map(\.expiresAt).min() { actions.append(.setTimer(.offerExpiry, at: next)) }
+            return actions
+        case .retransmit:
+            guard !unacknowledged.isEmpty else { return [] }
+            return unacknowledged.map { SessionAction.send($0) }
+                + [.setTimer(.retransmit, at: now.adding(seconds: configuration.retransmitInterval))]
+        }
+    }
+
+    // MARK: - Internals
+
+    private mutating func process(_ envelope: Envelope, now: Instant) -> [SessionAction] {
+        received = envelope.sequence
+        receivedCount += 1
+        processed[envelope.id] = Processed(bodyDigest: TranscriptDigest.bodyDigest(of: envelope), replies: [])
+        guard receivedCount <= configuration.maximumMessages else {
+            return fail(ParleyError(.limitExceeded, "more than \(configuration.maximumMessages) messages in one session"), now: now)
+        }
+        let row: TransitionTable.Row
+        do {
+            row = try admissibleRow(for: envelope.message, from: role.peer, now: now)
+        } catch where TransitionTable.fatalErrorCodes.contains(error.code) {
+            return rejectFatally(envelope, error, now: now)
+        } catch {
+            return reject(envelope, error, now: now, alreadyRecorded: true)
+        }
+        var actions: [SessionAction] = [.deliver(envelope)]
+        apply(envelope, row: row, now: now, actions: &actions)
+        return actions
+    }
+
+    /// The highest version both sides speak.
+    func commonVersion(with hello: Message.Hello) -> Int? {
+        Set(hello.versions).intersection(configuration.supportedVersions).max()
+    }
+
+    private mutating func acknowledge(upTo sequence: Int) {
+        unacknowledged.removeAll { $0.sequence <= sequence }
+    }
+
+    mutating func reject(_ envelope: Envelope, _ error: ParleyError, now: Instant, alreadyRecorded: Bool = false) -> [SessionAction] {
+        var error = error
+        error.offendingMessage = envelope.id
+        error.fault = .remote
+        let reply = sendError(error, to: peer ?? envelope.from, now: now)
+        if alreadyRecorded, case .send(let sent) = reply { processed[envelope.id]?.replies.append(sent) }
+        var actions = [reply, .rejected(error)]
+        if !phase.isTerminal { countError(now: now, actions: &actions) }
+        return actions
+    }
+
+    private mutating func rejectFatally(_ envelope: Envelope, _ error: ParleyError, now: Instant) -> [SessionAction] {
+        var actions = reject(envelope, error, now: now, alreadyRecorded: true)
+        finish(SessionEnd(outcome: "failed", error: error, endedBy: role), actions: &actions)
+        return actions
+    }
+
+    private mutating func countError(now: Instant, actions: inout [SessionAction]) {
+        errorCount += 1
+        if errorCount > configuration.maximumErrors {
+            actions += fail(ParleyError(.limitExceeded, "more than \(configuration.maximumErrors) rejected messages"), now: now)
+        }
+    }
+
+    /// Ends the session because of `error`: tells the peer (a fatal `error`) and finishes.
+    mutating func fail(_ error: ParleyError, now: Instant) -> [SessionAction] {
+        var actions: [SessionAction] = []
+        if let peer { actions.append(sendError(error, to: peer, now: now)) }
+        finish(SessionEnd(outcome: "failed", error: error, endedBy: role), actions: &actions)
+        return actions
+    }
+
+    private mutating func closeLocally(outcome: String, text: String, now: Instant) -> [SessionAction] {
+        (try? send(.close(Message.Close(outcome: outcome, text: text)), now: now)) ?? []
+    }
+
+    /// Builds an `error` envelope (not part of the transcript; never retransmitted).
+    private mutating func sendError(_ error: ParleyError, to peer: AgentID, now: Instant) -> SessionAction {
+        let envelope = Envelope(
+            id: MessageID(stringLiteral: "\(role == .customer ? "c" : "k")\(nextSequence)"), session: session, from: local, to: peer,
+            sequence: nextSequence, acknowledged: received, inReplyTo: error.offendingMessage, sentAt: now,
+            message: .error(Message.ErrorReport(error)))
+        nextSequence += 1
+        return .send(envelope)
+    }
+
+    mutating func finish(_ end: SessionEnd, actions: inout [SessionAction]) {
+        phase = end.outcome == "failed" ? .failed : .closed
+        self.end = end
+        unacknowledged.removeAll()
+        buffered.removeAll()
+        for timer in SessionTimer.allCases { actions.append(.cancelTimer(timer)) }
+        actions.append(.finish(end))
+    }
+}
