@@ -150,6 +150,59 @@ extension ParleyError {
 }
 
 extension ParleyError.Code {
+    /// One line saying when the code is used, as the spec's table (§8) prints it.
+    public var summary: String {
+        switch base {
+        case .malformedJSON: return "not well-formed UTF-8 JSON, trailing data, a byte-order mark, or not an object"
+        case .duplicateKey: return "an object repeats a member name"
+        case .tooLarge: return "the envelope or line exceeds MAX_ENVELOPE_BYTES"
+        case .tooDeep: return "nesting exceeds MAX_DEPTH"
+        case .unsupportedVersion: return "the envelope's `parley` version is not spoken"
+        case .unknownMessageType: return "the envelope's `type` is not defined"
+        case .missingField: return "a required member is absent"
+        case .invalidField: return "a member has the wrong type or breaks its rule"
+        case .noCommonVersion: return "the hellos share no version"
+        case .unexpectedMessage: return "no transition admits the message in the current phase"
+        case .misaddressed: return "wrong session, recipient or sender for this session"
+        case .duplicateConflict: return "a processed message id arrives with a different body"
+        case .replayedMessage: return "a new message id reuses an old sequence number"
+        case .sessionClosed: return "the session has ended"
+        case .unknownProposal: return "the named proposal is not on the table"
+        case .offerExpired: return "the accepted proposal has expired"
+        case .offerOutsideWindow: return "an offer's proposal starts outside every asked window"
+        case .excessiveDataRequest: return "a consent request exceeds the declared data requirements"
+        case .fieldNotGranted: return "a disclosed field is not covered by a live grant"
+        case .unknownReference: return "an answer, grant, deny, add-on or booking names nothing open or known"
+        case .agreementMismatch: return "a confirm disagrees with the transcript or the accepted proposal"
+        case .deadlineExceeded: return "the conclude-by deadline passed"
+        case .limitExceeded: return "a resource limit was reached"
+        case .busy: return "the agent is temporarily overloaded"
+        case .tokenMalformed: return "the consent token cannot be parsed"
+        case .tokenBadSignature: return "the consent token's signature does not verify"
+        case .tokenExpired: return "the consent token has expired"
+        case .tokenWrongAudience: return "the consent token is for another company"
+        case .tokenPurposeNotAllowed: return "the consent token does not allow the purpose"
+        case .tokenFieldNotCovered: return "the consent token does not cover a field"
+        case .tokenWrongSession: return "the consent token is bound to another session"
+        case .tokenRetentionExceeded: return "the requested retention exceeds the token's"
+        case .tokenRevoked: return "the consent token, or one it was narrowed from, is revoked"
+        case .tokenUnknownCaveat: return "the consent token has a caveat the verifier does not understand"
+        case .internalError: return "the agent failed for a reason that is not the peer's fault"
+        }
+    }
+
+    /// Whether an `error` with this code ends the session (`Spec/PROTOCOL.md` §8).
+    public var isFatal: Bool { TransitionTable.fatalErrorCodes.contains(self) }
+
+    /// The spec's table of error codes (§8), as `parley spec-table` prints it.
+    public static func markdown() -> String {
+        var lines = ["| code | when | fatal | retryable |", "|---|---|---|---|"]
+        for code in all {
+            lines.append("| `\(code.wireValue)` | \(code.summary) | \(code.isFatal ? "yes" : "no") | \(code.isRetryable ? "yes" : "no") |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     enum Base: String, CaseIterable, Sendable {
         case malformedJSON = "malformed-json"
         case duplicateKey = "duplicate-key"

@@ -1,0 +1,1 @@
+enum TokenCommand { static func run(_ arguments: [String]) -> Int32 { 64 } }

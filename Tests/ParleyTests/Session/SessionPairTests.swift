@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+@testable import Parley
+
+@Suite("Session state machine, both roles in lockstep")
+struct SessionPairTests {
+    @Test("S1 happy path: both sides agree on every phase and on the agreement digest")
+    func haircutFlow() throws {
+        var pair = Pair()
+        try pair.exchange(.hello(.init(role: .customer)), from: .customer)
+        try pair.exchange(.hello(.init(role: .company, services: ["haircut-women"])), from: .company)
+        #expect(pair.customer.phase == .ready && pair.company.phase == .ready)
+        try pair.exchange(.request(Fixtures.request), from: .customer)
+        try pair.exchange(.counterOffer(.init(proposals: [Fixtures.proposal("p1", at: 13, 15)])), from: .company)
+        #expect(pair.customer.phase == .offered)
+        try pair.exchange(
+            .counterRequest(.init(service: "haircut", windows: [TimeWindow(start: Fixtures.berlin(10), end: Fixtures.berlin(12))])),
+            from: .customer)
+        try pair.exchange(
+            .question(.init(id: "q1", topic: "service", text: "Which service?", options: [.init(value: "haircut-women", label: "Women's cut")])),
+            from: .company)
+        #expect(pair.company.phase == .questioned)
+        try pair.exchange(.answer(.init(question: "q1", value: "haircut-women")), from: .customer)
+        try pair.exchange(.offer(.init(proposals: [Fixtures.proposal("p2", at: 10)])), from: .company)
+        try pair.exchange(.accept(.init(proposal: "p2")), from: .customer)
+        #expect(pair.company.phase == .accepted)
+        try pair.exchange(.consentRequest(Fixtures.consentRequest), from: .company)
+        try pair.exchange(.consentGrant(Fixtures.grant), from: .customer)
+        try pair.exchange(.disclose(Fixtures.disclose), from: .customer)
+        #expect(pair.customer.agreementDigest == pair.company.agreementDigest)
+        let replies = try pair.exchange(.confirm(pair.confirmation()), from: .company)
+        #expect(replies.compactMap(\.rejection).isEmpty)
+        #expect(pair.customer.phase == .booked && pair.company.phase == .booked)
+        #expect(pair.customer.booking?.booking == "B-1")
+        try pair.exchange(.close(.init(outcome: "booked")), from: .customer)
+        #expect(pair.customer.phase == .closed && pair.company.phase == .closed)
+        #expect(pair.company.end?.outcome == "booked")
+    }
+
+    @Test("An offer outside the asked window is rejected and the session goes on")
+    func offerOutsideWindow() throws {
+        var pair = Pair()
+        try pair.exchange(.hello(.init(role: .customer)), from: .customer)
+        try pair.exchange(.hello(.init(role: .company)), from: .company)
+        try pair.exchange(
+            .request(.init(service: "haircut", windows: [TimeWindow(start: Fixtures.berlin(10), end: Fixtures.berlin(12))])),
+            from: .customer)
+        // The company's own machine refuses to send it ...
+        #expect(throws: ParleyError.self) { try pair.company.send(.offer(.init(proposals: [Fixtures.proposal("p1", at: 14)])), now: pair.now) }
+        // ... and a customer receiving it from a misbehaving peer rejects it with the right code.
+        let envelope = Envelope(
+            id: "k9", session: Fixtures.session, from: Fixtures.salon, to: Fixtures.customer, sequence: 2, sentAt: pair.now,
+            message: .offer(.init(proposals: [Fixtures.proposal("p1", at: 14)])))
+        let actions = pair.customer.messageReceived(envelope, now: pair.now)
+        #expect(actions.compactMap(\.rejection).map(\.code) == [.offerOutsideWindow])
+        #expect(actions.compactMap(\.sentEnvelope).map(\.kind) == [.error])
+        #expect(pair.customer.phase == .requested)
+    }
+
+    @Test("A duplicate gets the original reply again; the same id with another body is a conflict")
+    func idempotency() throws {
+        var pair = Pair()
+        let hello = try pair.customer.send(.hello(.init(role: .customer)), now: pair.now).compactMap(\.sentEnvelope)[0]
+        _ = pair.company.messageReceived(hello, now: pair.now)
+        let reply = try pair.company.send(.hello(.init(role: .company)), inReplyTo: hello.id, now: pair.now).compactMap(\.sentEnvelope)[0]
+        let again = pair.company.messageReceived(hello, now: pair.now)
+        #expect(again.compactMap(\.sentEnvelope) == [reply])
+        #expect(pair.company.phase == .ready)
+        let forged = Envelope(
+            id: hello.id, session: Fixtures.session, from: Fixtures.customer, to: Fixtures.salon, sequence: 1, sentAt: pair.now,
+            message: .hello(.init(versions: [1, 2], role: .customer)))
+        let conflict = pair.company.messageReceived(forged, now: pair.now)
+        #expect(conflict.compactMap(\.rejection).map(\.code) == [.duplicateConflict])
+    }
+
+    @Test("Accepting an expired proposal is offer-expired")
+    func expiredAcceptance() throws {
+        var pair = Pair()
+        try pair.exchange(.hello(.init(role: .customer)), from: .customer)
+        try pair.exchange(.hello(.init(role: .company)), from: .company)
+        try pair.exchange(.request(Fixtures.request), from: .customer)
+        try pair.exchange(.offer(.init(proposals: [Fixtures.proposal("p1", at: 12, expiresAt: pair.now.adding(minutes: 1))])), from: .company)
+        pair.now = pair.now.adding(minutes: 2)
+        #expect(throws: ParleyError.self) { try pair.customer.send(.accept(.init(proposal: "p1")), now: pair.now) }
+        let envelope = Envelope(
+            id: "c9", session: Fixtures.session, from: Fixtures.customer, to: Fixtures.salon, sequence: 3, sentAt: pair.now,
+            message: .accept(.init(proposal: "p1")))
+        let actions = pair.company.messageReceived(envelope, now: pair.now)
+        #expect(actions.compactMap(\.rejection).map(\.code) == [.offerExpired])
+        #expect(pair.company.phase == .offered)
+    }
+
+    @Test("Out-of-order delivery is buffered and processed in sequence")
+    func reordering() throws {
+        var customer = SessionStateMachine(role: .customer, session: Fixtures.session, local: Fixtures.customer, peer: Fixtures.salon)
+        var company = SessionStateMachine(role: .company, session: Fixtures.session, local: Fixtures.salon, peer: nil)
+        let hello = try customer.send(.hello(.init(role: .customer)), now: Fixtures.now).compactMap(\.sentEnvelope)[0]
+        // Pretend the company already answered so the customer may request.
+        let companyHello = Envelope(
+            id: "k1", session: Fixtures.session, from: Fixtures.salon, to: Fixtures.customer, sequence: 1, acknowledged: 1,
+            sentAt: Fixtures.now, message: .hello(.init(role: .company)))
+        _ = customer.messageReceived(companyHello, now: Fixtures.now)
+        let request = try customer.send(.request(Fixtures.request), now: Fixtures.now).compactMap(\.sentEnvelope)[0]
+        #expect(company.messageReceived(request, now: Fixtures.now).isEmpty)
+        #expect(company.phase == .start)
+        let actions = company.messageReceived(hello, now: Fixtures.now)
+        #expect(actions.compactMap(\.delivered).map(\.kind) == [.hello, .request])
+        #expect(company.phase == .requested)
+    }
+
+    @Test("Session state survives a Codable round trip mid-negotiation")
+    func codableState() throws {
+        var pair = Pair()
+        try pair.exchange(.hello(.init(role: .customer)), from: .customer)
+        try pair.exchange(.hello(.init(role: .company)), from: .company)
+        try pair.exchange(.request(Fixtures.request), from: .customer)
+        try pair.exchange(.offer(.init(proposals: [Fixtures.proposal("p1", at: 12)])), from: .company)
+        let data = try JSONEncoder().encode(pair.company)
+        let restored = try JSONDecoder().decode(SessionStateMachine.self, from: data)
+        #expect(restored == pair.company)
+        pair.company = restored
+        try pair.exchange(.accept(.init(proposal: "p1")), from: .customer)
+        #expect(pair.company.phase == .accepted)
+    }
+}
