@@ -9,5 +9,5 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "token" {
     exit(TokenCommand.run(Array(arguments.dropFirst())))
 }
-TokenCommand.writeError("usage: parley token <mint|attenuate|inspect|verify> …")
+TokenCommand.writeError(TokenCommand.usage)
 exit(64)
