@@ -15,6 +15,7 @@ final class TransportLock<State>: @unchecked Sendable {
     }
 
     /// Runs `body` with exclusive access to the state.
+    @discardableResult
     func withLock<Result>(_ body: (inout State) -> Result) -> Result {
         lock.lock()
         defer { lock.unlock() }
