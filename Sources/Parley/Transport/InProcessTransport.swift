@@ -30,7 +30,8 @@ public struct InProcessTransport: EncodedTransport {
         self.connection = connection
         self.end = end
         self.codec = codec
-        self.inbound = AsyncStream(unfolding: { await connection.receive(at: end) })
+        // A consumer cancelled before it first waits never reaches `receive`: close here too.
+        self.inbound = AsyncStream(unfolding: { await connection.receive(at: end) }, onCancel: { connection.close() })
     }
 
     /// Creates two connected ends.
