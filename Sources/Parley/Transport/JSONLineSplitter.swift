@@ -19,6 +19,9 @@ struct JSONLineSplitter: Sendable {
     /// Inside an over-long line: drop everything up to the next LF.
     private var discarding = false
 
+    /// How many bytes of the current line are held (never more than the limit plus one CR).
+    var bufferedCount: Int { buffer.count }
+
     init(maximumLineBytes: Int) {
         self.maximumLineBytes = maximumLineBytes
     }
