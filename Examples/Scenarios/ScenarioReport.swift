@@ -1,4 +1,4 @@
-import Parley
+public import Parley
 
 /// Plain-text reports of a scenario run, for the examples and `parley demo`.
 public enum ScenarioReport {
