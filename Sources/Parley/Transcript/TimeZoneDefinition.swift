@@ -1,10 +1,10 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
-#if canImport(FoundationInternationalization)
-import FoundationInternationalization
-#endif
+    import FoundationEssentials
+    #if canImport(FoundationInternationalization)
+        import FoundationInternationalization
+    #endif
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A VTIMEZONE (RFC 5545 §3.6.5) for one IANA zone, derived from the platform's time zone data.

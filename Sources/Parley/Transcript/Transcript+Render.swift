@@ -74,7 +74,7 @@ struct DialogueFormatter {
 
     func describe(_ request: Message.Request) -> String {
         var parts = [request.service]
-        parts.append(request.windows.map { clock.span(from: $0.start, to: $0.end) }.joined(separator: " or "))
+        parts.append(spans(request.windows))
         if let preferred = request.preferredStart { parts.append("ideally \(clock.local(preferred).minuteText)") }
         if let minutes = request.durationMinutes { parts.append("\(minutes) min") }
         if let size = request.partySize { parts.append("for \(size)") }
@@ -150,7 +150,7 @@ struct DialogueFormatter {
     }
 
     func describe(_ reschedule: Message.Reschedule) -> String {
-        var text = "booking \(reschedule.booking) to \(reschedule.windows.map { clock.span(from: $0.start, to: $0.end) }.joined(separator: " or "))"
+        var text = "booking \(reschedule.booking) to \(spans(reschedule.windows))"
         if let preferred = reschedule.preferredStart { text += ", ideally \(clock.local(preferred).minuteText)" }
         return text
     }
@@ -203,6 +203,11 @@ struct DialogueFormatter {
     }
 
     // MARK: Pieces
+
+    /// `3 May 10:00–12:00 Europe/Berlin or 4 May 09:00–10:00 Europe/Berlin`.
+    func spans(_ windows: [TimeWindow]) -> String {
+        windows.map { clock.span(from: $0.start, to: $0.end) }.joined(separator: " or ")
+    }
 
     /// Sorted, comma-separated field names.
     func fieldList(_ fields: [DataField]) -> String {

@@ -1,12 +1,12 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
-// Named (IANA) time zones live in FoundationInternationalization; FoundationEssentials alone
-// only knows fixed GMT offsets.
-#if canImport(FoundationInternationalization)
-import FoundationInternationalization
-#endif
+    import FoundationEssentials
+    // Named (IANA) time zones live in FoundationInternationalization; FoundationEssentials alone
+    // only knows fixed GMT offsets.
+    #if canImport(FoundationInternationalization)
+        import FoundationInternationalization
+    #endif
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A wall-clock reading: a date and a time of day in some time zone.

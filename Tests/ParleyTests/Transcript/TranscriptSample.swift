@@ -53,7 +53,8 @@ enum TranscriptSample {
             .question(
                 .init(
                     id: "q1", topic: "service", text: "Which service exactly?",
-                    options: [.init(value: "haircut-women", label: "Women's haircut"), .init(value: "haircut-men", label: "Men's haircut")]))
+                    options: [.init(value: "haircut-women", label: "Women's haircut"), .init(value: "haircut-men", label: "Men's haircut")])
+            )
         ),
         (.customer, .answer(.init(question: "q1", value: "haircut-women"))),
         (.company, .offer(.init(proposals: [proposal("p2", at: 10)]))),
