@@ -10,6 +10,14 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The runnable examples: one executable per reference scenario.
+let examples: [(name: String, path: String)] = [
+    ("hair-salon", "Examples/HairSalon"),
+    ("restaurant", "Examples/Restaurant"),
+    ("three-salons", "Examples/ThreeSalons"),
+    ("give-and-take", "Examples/GiveAndTake"),
+]
+
 let package = Package(
     name: "Parley",
     platforms: [.macOS(.v14), .iOS(.v17), .watchOS(.v10), .tvOS(.v17), .visionOS(.v1)],
@@ -21,8 +29,11 @@ let package = Package(
         // SHA-256, HMAC-SHA256 and the macaroon format. Internal to the package: `package` access only.
         .target(name: "ParleyCrypto", swiftSettings: strictSettings),
         .target(name: "Parley", dependencies: ["ParleyCrypto"], swiftSettings: strictSettings),
-        .executableTarget(name: "parley", dependencies: ["Parley"], swiftSettings: strictSettings),
+        // The reference scenarios (scenarios.md) as code, shared by the examples, the CLI and the tests.
+        .target(name: "ParleyScenarios", dependencies: ["Parley"], path: "Examples/Scenarios", swiftSettings: strictSettings),
+        .executableTarget(name: "parley", dependencies: ["Parley", "ParleyScenarios"], swiftSettings: strictSettings),
         .testTarget(name: "ParleyCryptoTests", dependencies: ["ParleyCrypto"], swiftSettings: strictSettings),
-        .testTarget(name: "ParleyTests", dependencies: ["Parley", "ParleyCrypto"], swiftSettings: strictSettings),
+        .testTarget(name: "ParleyTests", dependencies: ["Parley", "ParleyCrypto", "ParleyScenarios"], swiftSettings: strictSettings),
     ]
+        + examples.map { .executableTarget(name: $0.name, dependencies: ["Parley", "ParleyScenarios"], path: $0.path, swiftSettings: strictSettings) }
 )

@@ -8,29 +8,59 @@ import Darwin
 enum Console {
     /// Writes `text` and a newline to standard error.
     static func error(_ text: String) {
-        var line = text
-        line.append("\n")
-        _ = line.withCString { fputs($0, stderr) }
+        write(fd: 2, text + "\n")
+    }
+
+    /// Writes `text` to a file descriptor, all of it.
+    static func write(fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { buffer in
+                #if canImport(Glibc)
+                Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                #else
+                Darwin.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                #endif
+            }
+            if written <= 0 { return }
+            offset += written
+        }
     }
 
     /// Reads a whole file, or standard input for `-`; `nil` when it cannot be read.
     static func readAll(path: String) -> [UInt8]? {
-        let file: UnsafeMutablePointer<FILE>?
-        if path == "-" {
-            file = stdin
-        } else {
-            file = fopen(path, "rb")
-        }
-        guard let file else { return nil }
-        defer { if path != "-" { fclose(file) } }
+        let fd = path == "-" ? 0 : open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { if fd != 0 { close(fd) } }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count > 0 { bytes.append(contentsOf: buffer[0..<count]) }
-            if count < buffer.count { break }
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 { return nil }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: buffer[0..<count])
         }
-        return bytes
+    }
+
+    /// Writes `bytes` to the file at `path`, replacing it; whether it worked.
+    static func writeFile(path: String, bytes: [UInt8]) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes {
+                #if canImport(Glibc)
+                Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset)
+                #else
+                Darwin.write(fd, $0.baseAddress! + offset, $0.count - offset)
+                #endif
+            }
+            if written <= 0 { return false }
+            offset += written
+        }
+        return true
     }
 }
 

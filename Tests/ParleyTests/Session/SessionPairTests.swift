@@ -93,20 +93,38 @@ struct SessionPairTests {
 
     @Test("Out-of-order delivery is buffered and processed in sequence")
     func reordering() throws {
-        var customer = SessionStateMachine(role: .customer, session: Fixtures.session, local: Fixtures.customer, peer: Fixtures.salon)
-        var company = SessionStateMachine(role: .company, session: Fixtures.session, local: Fixtures.salon, peer: nil)
-        let hello = try customer.send(.hello(.init(role: .customer)), now: Fixtures.now).compactMap(\.sentEnvelope)[0]
-        // Pretend the company already answered so the customer may request.
-        let companyHello = Envelope(
-            id: "k1", session: Fixtures.session, from: Fixtures.salon, to: Fixtures.customer, sequence: 1, acknowledged: 1,
-            sentAt: Fixtures.now, message: .hello(.init(role: .company)))
-        _ = customer.messageReceived(companyHello, now: Fixtures.now)
-        let request = try customer.send(.request(Fixtures.request), now: Fixtures.now).compactMap(\.sentEnvelope)[0]
-        #expect(company.messageReceived(request, now: Fixtures.now).isEmpty)
-        #expect(company.phase == .start)
-        let actions = company.messageReceived(hello, now: Fixtures.now)
-        #expect(actions.compactMap(\.delivered).map(\.kind) == [.hello, .request])
-        #expect(company.phase == .requested)
+        var pair = Pair()
+        try pair.exchange(.hello(.init(role: .customer)), from: .customer)
+        try pair.exchange(.hello(.init(role: .company)), from: .company)
+        try pair.exchange(.request(Fixtures.request), from: .customer)
+        try pair.exchange(.offer(.init(proposals: [Fixtures.proposal("p1", at: 12)])), from: .company)
+        try pair.exchange(.accept(.init(proposal: "p1")), from: .customer)
+        try pair.exchange(.consentRequest(Fixtures.consentRequest), from: .company)
+        // Two customer messages in a row; the second arrives first.
+        let grant = try pair.customer.send(.consentGrant(Fixtures.grant), now: pair.now).compactMap(\.sentEnvelope)[0]
+        let disclose = try pair.customer.send(.disclose(Fixtures.disclose), now: pair.now).compactMap(\.sentEnvelope)[0]
+        #expect(pair.company.messageReceived(disclose, now: pair.now).isEmpty)
+        #expect(pair.company.phase == .consentRequested)
+        let actions = pair.company.messageReceived(grant, now: pair.now)
+        #expect(actions.compactMap(\.delivered).map(\.kind) == [.consentGrant, .disclose])
+        #expect(pair.company.phase == .accepted)
+        #expect(pair.company.agreementDigest == pair.customer.agreementDigest)
+    }
+
+    @Test("Unacknowledged messages are retransmitted unchanged until the peer acknowledges them")
+    func retransmission() throws {
+        var pair = Pair()
+        let sent = try pair.customer.send(.hello(.init(role: .customer)), now: pair.now)
+        let hello = try #require(sent.compactMap(\.sentEnvelope).first)
+        #expect(sent.contains(.setTimer(.retransmit, at: pair.now.adding(seconds: 2))))
+        let again = pair.customer.timerFired(.retransmit, now: pair.now.adding(seconds: 2))
+        #expect(again.compactMap(\.sentEnvelope) == [hello])
+        _ = pair.company.messageReceived(hello, now: pair.now)
+        let reply = try pair.company.send(.hello(.init(role: .company)), inReplyTo: hello.id, now: pair.now).compactMap(\.sentEnvelope)[0]
+        #expect(reply.acknowledged == 1)
+        _ = pair.customer.messageReceived(reply, now: pair.now)
+        #expect(pair.customer.unacknowledgedCount == 0)
+        #expect(pair.customer.timerFired(.retransmit, now: pair.now.adding(seconds: 4)).isEmpty)
     }
 
     @Test("Session state survives a Codable round trip mid-negotiation")

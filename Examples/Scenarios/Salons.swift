@@ -1,0 +1,71 @@
+import Parley
+
+/// The companies of the scenarios.
+public enum Salons {
+    /// A women's haircut needs a first name to hold the booking, kept 30 days.
+    public static let nameForBooking = DataRequirement(fields: [.givenName], purpose: .booking, retentionDays: 30)
+
+    /// The hair salon's catalogue: two haircuts (so "haircut" is ambiguous) and a colour treatment
+    /// that needs a consultation.
+    public static func catalogue(price: Int64 = 4500, addOns: [AddOn] = []) -> Catalogue {
+        Catalogue(services: [
+            Service(
+                id: "haircut-women", category: "haircut", title: "Women's haircut", durationMinutes: 45,
+                price: Money(amount: price, currency: "EUR"), requires: [nameForBooking], addOns: addOns),
+            Service(
+                id: "haircut-women-long", category: "haircut", title: "Wash, cut and blow-dry", durationMinutes: 75,
+                price: Money(amount: price + 2000, currency: "EUR"), requires: [nameForBooking], addOns: addOns),
+            Service(
+                id: "colour", category: "colour", title: "Colour treatment", durationMinutes: 120,
+                price: Money(amount: 9000, currency: "EUR"), requires: [nameForBooking], needsConsultation: true),
+        ])
+    }
+
+    /// Opening hours on 3 May 2026: 09:00 to 18:00.
+    public static let openingHours = [World.window(may: 3, from: (9, 0), to: (18, 0))]
+
+    /// The S1 salon's diary on 3 May: 12:00 is taken, 10:00 is free for 45 minutes only.
+    public static func s1Bookings() -> [BookingRecord] {
+        [
+            World.taken("X-1", may: 3, from: (9, 0), to: (10, 0)),
+            World.taken("X-2", may: 3, from: (10, 45), to: (11, 45)),
+            World.taken("X-3", may: 3, from: (11, 45), to: (13, 15)),
+            World.taken("X-4", may: 3, from: (14, 30), to: (15, 30)),
+        ]
+    }
+
+    /// The salon of S1.
+    public static func salon(
+        id: AgentID = "salon.example/bot", name: String = "Salon Krause", price: Int64 = 4500, addOns: [AddOn] = [],
+        bookings: [BookingRecord] = s1Bookings(), openingHours: [TimeWindow] = openingHours, prefix: String = "B"
+    ) -> (CompanyAgent, InMemoryBookingStore) {
+        let store = InMemoryBookingStore(openingHours: openingHours, bookings: bookings)
+        var policy = CompanyPolicy()
+        policy.bookingPrefix = prefix
+        let agent = CompanyAgent(
+            profile: CompanyProfile(id: id, name: name, timeZone: World.timeZone, location: "Hauptstraße 1, 10827 Berlin"),
+            catalogue: catalogue(price: price, addOns: addOns), store: store, policy: policy)
+        return (agent, store)
+    }
+
+    /// The restaurant of S2: reservations only from five people; quiet on Wednesdays.
+    public static func restaurant() -> (CompanyAgent, InMemoryBookingStore) {
+        let store = InMemoryBookingStore(openingHours: [World.window(may: 6, from: (17, 0), to: (23, 0))])
+        var policy = CompanyPolicy()
+        policy.minimumPartySize = 5
+        policy.walkInText = "We only take reservations for five or more. For four, just come in."
+        policy.answers = ["wait-time": "Wednesday evenings are quiet: on that day you will get a table straight away."]
+        let agent = CompanyAgent(
+            profile: CompanyProfile(id: "trattoria.example/bot", name: "Trattoria Roma", timeZone: World.timeZone),
+            catalogue: Catalogue(services: [
+                Service(id: "table", category: "table", title: "Table", durationMinutes: 120, price: Money(amount: 0, currency: "EUR"))
+            ]),
+            store: store, policy: policy)
+        return (agent, store)
+    }
+
+    /// The promotional add-on of S4: 10 % off for allowing marketing e-mail.
+    public static let newsletterDiscount = AddOn(
+        id: "newsletter-10", text: "10 % off if you allow marketing e-mail", discountPercent: 10,
+        requires: [DataRequirement(fields: [.email], purpose: .marketing, retentionDays: 365)], promotional: true)
+}

@@ -1,0 +1,42 @@
+import Parley
+
+/// The fixed world the reference scenarios play in: the date, the zone, the people and the companies.
+public enum World {
+    /// The scenarios' "now": Thursday 30 April 2026, 11:00 in Berlin.
+    public static let now = Instant(rfc3339: "2026-04-30T09:00:00Z")!
+    /// The companies' time zone.
+    public static let timeZone = "Europe/Berlin"
+    /// Local time in Berlin.
+    public static let berlin = LocalTime(timeZone: timeZone)!
+
+    /// An instant on a day of May 2026 at a Berlin wall-clock time.
+    public static func may(_ day: Int, _ hour: Int, _ minute: Int = 0) -> Instant {
+        berlin.instant(year: 2026, month: 5, day: day, hour: hour, minute: minute)
+    }
+
+    /// A window of start times on a day of May 2026, Berlin time.
+    public static func window(may day: Int, from: (Int, Int), to: (Int, Int)) -> TimeWindow {
+        TimeWindow(start: may(day, from.0, from.1), end: may(day, to.0, to.1))
+    }
+
+    /// Lisa's assistant.
+    public static let lisa: AgentID = "assistant.example/lisa"
+    /// Lisa's personal data: what her assistant may share, if her policy allows.
+    public static let lisasData: [DataField: String] = [.givenName: "Lisa", .familyName: "Berger", .email: "lisa@example.org",
+        .phone: "+49 30 1234567"]
+    /// Lisa's consent root key (a fixed test key: real assistants draw 32 random bytes once and keep them secret).
+    public static let lisasKey = ConsentRootKey(bytes: Array("parley scenario key: lisa 000001".utf8))!
+
+    /// Lisa's usual privacy policy: her first name for bookings, nothing else.
+    public static let bookingOnlyPolicy = PrivacyPolicy(rules: [
+        .booking: .init(fields: [.givenName], decision: .allow, maximumRetentionDays: 90)
+    ])
+
+    /// A booking another customer holds.
+    static func taken(_ reference: BookingReference, may day: Int, from: (Int, Int), to: (Int, Int)) -> BookingRecord {
+        BookingRecord(
+            id: reference, customer: "assistant.example/other", session: "s-earlier", service: "haircut-women",
+            slot: Slot(start: may(day, from.0, from.1), end: may(day, to.0, to.1)), price: Money(amount: 4500, currency: "EUR"),
+            heldFor: nil)
+    }
+}

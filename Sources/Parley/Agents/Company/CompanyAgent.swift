@@ -1,0 +1,206 @@
+/// A company's service bot: it answers requests from its catalogue and calendar, books into its
+/// ``BookingStore`` without ever double-booking, asks only for the data a booking needs, hands
+/// judgement calls to a person, and keeps a ledger of the consent it received.
+///
+/// One agent serves any number of sessions at once, over any number of transports. Events of
+/// one session are handled strictly in order; sessions never wait for each other except on the
+/// store's atomic operations.
+///
+/// ```swift
+/// let salon = CompanyAgent(profile: profile, catalogue: catalogue, store: InMemoryBookingStore(openingHours: hours))
+/// Task { await salon.serve(transport, clock: SystemClock()) }
+/// ```
+public actor CompanyAgent {
+    /// Who the agent is.
+    public let profile: CompanyProfile
+    /// What it offers.
+    public let catalogue: Catalogue
+    /// How it negotiates.
+    public let policy: CompanyPolicy
+    /// Its calendar and bookings.
+    public let store: any BookingStore
+    /// Structured events for logging and tracing.
+    public nonisolated let events: AsyncStream<AgentEvent>
+    private let eventSink: AsyncStream<AgentEvent>.Continuation
+    private let configuration: SessionStateMachine.Configuration
+
+    private var sessions: [SessionID: CompanySession] = [:]
+    var bookingCounter = 0
+    let local: LocalTime?
+    /// Revoked token ids (from `consent-revoke` in any session).
+    private var revokedTokens: Set<TokenID> = []
+
+    func sessionState(_ id: SessionID) -> CompanySession? { sessions[id] }
+
+    func update(_ id: SessionID, _ body: (inout CompanySession) -> Void) {
+        guard var state = sessions[id] else { return }
+        body(&state)
+        sessions[id] = state
+    }
+
+    func eventSinkYield(_ event: AgentEvent) { eventSink.yield(event) }
+
+    func recordRevocation(_ token: TokenID) {
+        revokedTokens.insert(token)
+        eventSink.yield(.consentRevoked(token))
+    }
+
+    /// Creates a company agent.
+    public init(
+        profile: CompanyProfile, catalogue: Catalogue, store: any BookingStore, policy: CompanyPolicy = CompanyPolicy(),
+        configuration: SessionStateMachine.Configuration = SessionStateMachine.Configuration()
+    ) {
+        self.profile = profile
+        self.catalogue = catalogue
+        self.store = store
+        self.policy = policy
+        self.configuration = configuration
+        self.local = LocalTime(timeZone: profile.timeZone)
+        (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1024))
+    }
+
+    // MARK: - Runtime
+
+    /// Serves every session that arrives on `transport` until it closes.
+    public func serve(_ transport: some Transport, clock: some AgentClock) async {
+        let timers = TimerScheduler(clock: clock)
+        for await event in transport.inbound {
+            let output = await handle(event, now: clock.now)
+            await deliver(output, over: transport, timers: timers)
+        }
+        await timers.cancelAll()
+    }
+
+    private func deliver(_ output: AgentOutput, over transport: some Transport, timers: TimerScheduler) async {
+        for envelope in output.envelopes {
+            do { try await transport.send(envelope) } catch { break }
+        }
+        for request in output.timers {
+            await timers.schedule(request) { [weak self] session, timer, now in
+                guard let self else { return }
+                let output = await self.timerFired(timer, session: session, now: now)
+                await self.deliver(output, over: transport, timers: timers)
+            }
+        }
+    }
+
+    // MARK: - Sans-transport API
+
+    /// Handles one inbound event at `now` and returns what to send and which timers to set.
+    public func handle(_ event: TransportEvent, now: Instant) async -> AgentOutput {
+        let sessionID: SessionID
+        switch event {
+        case .envelope(let envelope): sessionID = envelope.session
+        case .undecodable(_, let session, _, _):
+            guard let session, sessions[session] != nil else { return AgentOutput() }
+            sessionID = session
+        }
+        if sessions[sessionID] == nil {
+            guard case .envelope(let envelope) = event, envelope.to == profile.id else { return AgentOutput() }
+            var machine = SessionStateMachine(role: .company, session: sessionID, local: profile.id, peer: nil, configuration: configuration)
+            var output = AgentOutput()
+            output.absorb(machine.start(now: now), session: sessionID)
+            sessions[sessionID] = CompanySession(machine: machine)
+            eventSink.yield(.sessionOpened(sessionID, peer: envelope.from))
+            output.append(await process(event, session: sessionID, now: now))
+            return output
+        }
+        return await process(event, session: sessionID, now: now)
+    }
+
+    /// Handles a timer expiry of `session`.
+    public func timerFired(_ timer: SessionTimer, session: SessionID, now: Instant) async -> AgentOutput {
+        guard var state = sessions[session] else { return AgentOutput() }
+        let actions = state.machine.timerFired(timer, now: now)
+        sessions[session] = state
+        return await execute(actions, session: session, now: now)
+    }
+
+    /// The transcript of `session` so far (envelopes sent and admitted, in order).
+    public func transcript(of session: SessionID) -> [Envelope] { sessions[session]?.transcript ?? [] }
+
+    /// The phase of `session`.
+    public func phase(of session: SessionID) -> SessionPhase? { sessions[session]?.machine.phase }
+
+    /// Whether a token has been revoked by its issuer.
+    public func isRevoked(_ token: TokenID) -> Bool { revokedTokens.contains(token) }
+
+    /// Sessions known to the agent, open or finished.
+    public var sessionCount: Int { sessions.count }
+
+    /// Forgets finished sessions (call after the idempotency window, ``SessionStateMachine/Configuration/idempotencyWindow``).
+    public func purgeFinishedSessions() {
+        sessions = sessions.filter { !$0.value.machine.phase.isTerminal }
+    }
+
+    // MARK: - Processing
+
+    private func process(_ event: TransportEvent, session: SessionID, now: Instant) async -> AgentOutput {
+        var output = AgentOutput()
+        var next = sessions[session]?.inbox.admit(event)
+        while let current = next {
+            guard var state = sessions[session] else { break }
+            let actions: [SessionAction]
+            switch current {
+            case .envelope(let envelope): actions = state.machine.messageReceived(envelope, now: now)
+            case .undecodable(let error, _, _, let sequence): actions = state.machine.malformedMessageReceived(error, sequence: sequence, now: now)
+            }
+            sessions[session] = state
+            output.append(await execute(actions, session: session, now: now))
+            next = sessions[session]?.inbox.next()
+        }
+        return output
+    }
+
+    /// Runs the machine's actions: records sends, reacts to delivered messages, reports events.
+    private func execute(_ actions: [SessionAction], session: SessionID, now: Instant) async -> AgentOutput {
+        var output = AgentOutput()
+        output.absorb(actions, session: session)
+        for action in actions {
+            switch action {
+            case .send(let envelope):
+                if TranscriptDigest.counts(envelope.kind) || envelope.kind == .close { sessions[session]?.transcript.append(envelope) }
+                eventSink.yield(.messageSent(envelope))
+            case .deliver(let envelope):
+                sessions[session]?.transcript.append(envelope)
+                eventSink.yield(.messageReceived(envelope))
+                for message in await respond(to: envelope, session: session, now: now) {
+                    output.append(send(message, inReplyTo: envelope.id, session: session, now: now))
+                }
+            case .rejected(let error):
+                eventSink.yield(.messageRejected(session, error))
+            case .finish(let end):
+                await store.release(session: session)
+                eventSink.yield(.sessionEnded(session, end))
+            case .setTimer, .cancelTimer:
+                break
+            }
+        }
+        return output
+    }
+
+    private func send(_ message: Message, inReplyTo: MessageID?, session: SessionID, now: Instant) -> AgentOutput {
+        guard var state = sessions[session] else { return AgentOutput() }
+        let before = state.machine.phase
+        do {
+            let actions = try state.machine.send(message, inReplyTo: inReplyTo, now: now)
+            sessions[session] = state
+            var output = AgentOutput()
+            output.absorb(actions, session: session)
+            for case .send(let envelope) in actions {
+                sessions[session]?.transcript.append(envelope)
+                eventSink.yield(.messageSent(envelope))
+            }
+            if before != state.machine.phase { eventSink.yield(.phaseChanged(session, from: before, to: state.machine.phase)) }
+            if case .finish(let end)? = actions.last { eventSink.yield(.sessionEnded(session, end)) }
+            return output
+        } catch {
+            // Our own logic tried to break the protocol: a bug. Fail the session rather than the process.
+            let actions = state.machine.fail(ParleyError(.internalError, "company agent: \(error.message)", fault: .local), now: now)
+            sessions[session] = state
+            var output = AgentOutput()
+            output.absorb(actions, session: session)
+            return output
+        }
+    }
+}

@@ -1,0 +1,177 @@
+extension CustomerAgent {
+    /// Handles one inbound event at `now` (sans-transport API, also used by simulations).
+    public func handle(_ event: TransportEvent, now: Instant) async -> AgentOutput {
+        let session: SessionID
+        switch event {
+        case .envelope(let envelope): session = envelope.session
+        case .undecodable(_, let id, _, _):
+            guard let id else { return AgentOutput() }
+            session = id
+        }
+        guard sessions[session] != nil else { return AgentOutput() }
+        var output = AgentOutput()
+        var next = inboxes[session, default: SerialInbox()].admit(event)
+        while let current = next {
+            guard var state = sessions[session] else { break }
+            let actions: [SessionAction]
+            switch current {
+            case .envelope(let envelope): actions = state.machine.messageReceived(envelope, now: now)
+            case .undecodable(let error, _, _, let sequence): actions = state.machine.malformedMessageReceived(error, sequence: sequence, now: now)
+            }
+            sessions[session] = state
+            output.append(await execute(actions, session: session, now: now))
+            next = inboxes[session]?.next()
+        }
+        notifyWaiters(session)
+        return output
+    }
+
+    /// Handles a timer expiry of `session`.
+    public func timerFired(_ timer: SessionTimer, session: SessionID, now: Instant) async -> AgentOutput {
+        guard var state = sessions[session] else { return AgentOutput() }
+        let actions = state.machine.timerFired(timer, now: now)
+        sessions[session] = state
+        if timer == .concludeBy || timer == .idle, state.machine.phase.isTerminal, state.outcome == nil {
+            sessions[session]?.outcome = .noAgreement(reason: timer == .idle ? "the company stopped answering" : "the deadline passed")
+        }
+        let output = await execute(actions, session: session, now: now)
+        notifyWaiters(session)
+        return output
+    }
+
+    /// The outcome of `session`, once known.
+    public func outcome(of session: SessionID) -> NegotiationOutcome? { sessions[session]?.outcome }
+
+    /// Whether `session` has ended (its machine is in a terminal phase).
+    public func isFinished(_ session: SessionID) -> Bool { sessions[session]?.machine.phase.isTerminal ?? false }
+
+    private func execute(_ actions: [SessionAction], session: SessionID, now: Instant) async -> AgentOutput {
+        var output = AgentOutput()
+        output.absorb(actions, session: session)
+        for action in actions {
+            switch action {
+            case .send(let envelope):
+                eventSink.yield(.messageSent(envelope))
+            case .deliver(let envelope):
+                sessions[session]?.transcript.append(envelope)
+                eventSink.yield(.messageReceived(envelope))
+                for message in await react(to: envelope, session: session, now: now) {
+                    output.append(send(message, session: session, now: now, inReplyTo: envelope.id))
+                }
+            case .rejected(let error):
+                eventSink.yield(.messageRejected(session, error))
+            case .finish(let end):
+                if sessions[session]?.outcome == nil, let error = end.error { sessions[session]?.outcome = .failed(error) }
+                eventSink.yield(.sessionEnded(session, end))
+            case .setTimer, .cancelTimer:
+                break
+            }
+        }
+        return output
+    }
+
+    func send(_ message: Message, session: SessionID, now: Instant, inReplyTo: MessageID? = nil) -> AgentOutput {
+        guard var state = sessions[session] else { return AgentOutput() }
+        var output = AgentOutput()
+        do {
+            let actions = try state.machine.send(message, inReplyTo: inReplyTo, now: now)
+            for case .send(let envelope) in actions {
+                state.transcript.append(envelope)
+                eventSink.yield(.messageSent(envelope))
+            }
+            sessions[session] = state
+            output.absorb(actions, session: session)
+        } catch {
+            // Our own logic tried to break the protocol: end the session with the error, never crash.
+            let actions = state.machine.fail(error, now: now)
+            state.outcome = .failed(error)
+            sessions[session] = state
+            output.absorb(actions, session: session)
+        }
+        return output
+    }
+
+    /// Ends a collecting session that lost: rejects what is on the table, then closes.
+    func finish(_ session: SessionID, reason: String, now: Instant) -> AgentOutput {
+        guard let state = sessions[session], !state.machine.phase.isTerminal else { return AgentOutput() }
+        var output = AgentOutput()
+        if state.machine.phase == .offered {
+            output.append(send(.reject(.init(reason: reason, text: "Thank you, we chose another offer.")), session: session, now: now))
+        }
+        output.append(send(.close(.init(outcome: "no-agreement")), session: session, now: now))
+        sessions[session]?.outcome = .noAgreement(reason: reason)
+        notifyWaiters(session)
+        return output
+    }
+
+    /// Accepts the candidate of a collecting session (the contract-net winner).
+    func acceptCandidate(session: SessionID, now: Instant) -> AgentOutput {
+        guard let candidate = sessions[session]?.candidate else { return AgentOutput() }
+        sessions[session]?.candidate = nil
+        return send(.accept(acceptance(of: candidate, session: session, addOns: [], now: now)), session: session, now: now)
+    }
+
+    // MARK: - Reactions
+
+    /// The assistant's reply to an admitted message.
+    private func react(to envelope: Envelope, session id: SessionID, now: Instant) async -> [Message] {
+        guard let state = sessions[id] else { return [] }
+        switch envelope.message {
+        case .hello:
+            if case .revoke = state.goal {
+                sessions[id]?.outcome = .noAgreement(reason: "revocation delivered")
+                return [opening(for: state.goal), .close(.init(outcome: "done"))]
+            }
+            return [opening(for: state.goal)]
+        case .offer(let offer), .counterOffer(let offer):
+            return await consider(offer.proposals, session: id, now: now)
+        case .decline(let decline):
+            if !decline.proposals.isEmpty { return await consider(decline.proposals, session: id, now: now) }
+            return declined(decline, session: id)
+        case .question(let question):
+            if let answer = wishes.answers[question.topic], question.options.isEmpty || question.options.contains(where: { $0.value == answer }) {
+                return [.answer(.init(question: question.id, value: answer))]
+            }
+            sessions[id]?.outcome = .noAgreement(reason: "the company asked '\(question.text)', which the wishes do not answer")
+            return [.close(.init(outcome: "no-agreement", text: "We cannot answer that."))]
+        case .answer(let answer):
+            if let topic = sessions[id]?.askedTopic { sessions[id]?.walkInAnswers[topic] = answer.value }
+            return nextWalkInStep(session: id)
+        case .consentRequest(let request):
+            return await answerConsentRequest(request, session: id, now: now)
+        case .confirm(let confirm):
+            return confirmed(confirm, session: id)
+        case .handoff(let handoff):
+            sessions[id]?.outcome = .handedOff(handoff)
+            return [.close(.init(outcome: "handed-off"))]
+        case .error(let report):
+            if sessions[id]?.machine.phase.isTerminal == false, state.outcome == nil {
+                let error = ParleyError(report.knownCode ?? .internalError, report.text, offendingMessage: report.offending)
+                sessions[id]?.outcome = .failed(error)
+                return [.close(.init(outcome: "failed", text: "The company rejected our message: \(report.code)."))]
+            }
+            return []
+        case .close(let close):
+            if sessions[id]?.outcome == nil { sessions[id]?.outcome = .noAgreement(reason: "the company closed the session (\(close.outcome))") }
+            return []
+        case .request, .counterRequest, .accept, .reject, .cancel, .reschedule, .consentGrant, .consentDeny, .consentRevoke,
+            .disclose:
+            return []  // customer messages never reach a customer: the table rejects them first
+        }
+    }
+
+    private func opening(for goal: CustomerSession.Goal) -> Message {
+        switch goal {
+        case .book:
+            return .request(.init(
+                service: wishes.service, windows: [wishes.windows[0]], preferredStart: wishes.preferredStart,
+                partySize: wishes.partySize, priceCeiling: wishes.priceCeiling, concludeBy: wishes.concludeBy))
+        case .reschedule(let booking, let windows, let preferred):
+            return .reschedule(.init(booking: booking.reference, windows: windows, preferredStart: preferred))
+        case .cancel(let booking):
+            return .cancel(.init(booking: booking.reference))
+        case .revoke(let token):
+            return .consentRevoke(.init(tokenID: token, text: "The person withdrew this consent."))
+        }
+    }
+}

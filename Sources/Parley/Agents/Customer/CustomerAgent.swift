@@ -1,0 +1,234 @@
+/// A person's assistant: it negotiates within the person's wishes and privacy policy, with one
+/// company or several at once, and returns a typed ``NegotiationOutcome``.
+///
+/// It never accepts anything outside the wishes, never discloses a field that no grant covers,
+/// and decides what to share only by its ``PrivacyPolicy`` and the person's answers through the
+/// approval hook — never because the company's bot asks.
+///
+/// ```swift
+/// let lisa = CustomerAgent(id: "assistant.example/lisa", wishes: wishes, policy: policy,
+///                          personalData: [.givenName: "Lisa"], consentKey: key, clock: SystemClock())
+/// await lisa.connect(to: "salon.example/bot", over: transport)
+/// let outcome = await lisa.book(at: "salon.example/bot")
+/// ```
+public actor CustomerAgent {
+    /// The assistant's agent id.
+    public let id: AgentID
+    /// What the person wants.
+    public let wishes: Wishes
+    /// How the person's data may be shared.
+    public let policy: PrivacyPolicy
+    /// How offers are compared.
+    public let strategy: OfferStrategy
+    /// Whether consent and data ride along with the acceptance when the proposal declares its
+    /// needs (one round trip less), instead of waiting for the company's consent request.
+    public let discloseWithAcceptance: Bool
+    /// Structured events for logging and tracing.
+    public nonisolated let events: AsyncStream<AgentEvent>
+
+    let eventSink: AsyncStream<AgentEvent>.Continuation
+    let personalData: [DataField: String]
+    let approval: (@Sendable (ApprovalRequest) async -> Bool)?
+    let clock: any AgentClock
+    let configuration: SessionStateMachine.Configuration
+    let consent: ConsentAuthority
+    var random: SplitMix64
+    var sessions: [SessionID: CustomerSession] = [:]
+    private var sessionOrder: [SessionID] = []
+    var inboxes: [SessionID: SerialInbox] = [:]
+    private var links: [AgentID: any Transport] = [:]
+    private var readers: [AgentID: Task<Void, Never>] = [:]
+    private var outcomeWaiters: [SessionID: CheckedContinuation<NegotiationOutcome, Never>] = [:]
+    private var progressWaiters: [SessionID: CheckedContinuation<Void, Never>] = [:]
+    private let timers: TimerScheduler
+    /// Bookings made, by reference.
+    public private(set) var bookings: [BookingReference: Booking] = [:]
+
+    /// Creates an assistant.
+    ///
+    /// - Parameters:
+    ///   - consentKey: the root key consent tokens are minted with; keep it secret and stable.
+    ///   - seed: seeds session and token ids, so that a run replays exactly; use a random seed in production.
+    ///   - approval: asked when the policy says ``PrivacyPolicy/Decision/ask``; without it, `ask` means no.
+    public init(
+        id: AgentID, wishes: Wishes, policy: PrivacyPolicy, personalData: [DataField: String], consentKey: ConsentRootKey,
+        strategy: OfferStrategy = .nearestThenCheapest, discloseWithAcceptance: Bool = false,
+        approval: (@Sendable (ApprovalRequest) async -> Bool)? = nil, clock: any AgentClock, seed: UInt64 = 1,
+        configuration: SessionStateMachine.Configuration = SessionStateMachine.Configuration()
+    ) {
+        self.id = id
+        self.wishes = wishes
+        self.policy = policy
+        self.personalData = personalData
+        self.strategy = strategy
+        self.discloseWithAcceptance = discloseWithAcceptance
+        self.approval = approval
+        self.clock = clock
+        self.configuration = configuration
+        self.consent = ConsentAuthority(issuer: id, rootKey: consentKey)
+        self.random = SplitMix64(seed: seed)
+        self.timers = TimerScheduler(clock: clock)
+        (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1024))
+    }
+
+    // MARK: - Connections
+
+    /// Connects to `company` over `transport`; every later negotiation with it uses this transport.
+    public func connect(to company: AgentID, over transport: any Transport) {
+        links[company] = transport
+        readers[company]?.cancel()
+        readers[company] = Task { [weak self] in
+            for await event in transport.inbound {
+                guard let self else { return }
+                let output = await self.handle(event, now: self.clock.now)
+                await self.execute(output)
+            }
+        }
+    }
+
+    /// Stops reading from every transport and cancels timers.
+    public func disconnect() async {
+        for reader in readers.values { reader.cancel() }
+        readers.removeAll()
+        await timers.cancelAll()
+    }
+
+    // MARK: - Negotiations
+
+    /// Negotiates a booking with one company.
+    public func book(at company: AgentID) async -> NegotiationOutcome {
+        await run(goal: .book(collecting: false), with: company)
+    }
+
+    /// Asks every company at once, compares their acceptable proposals by the strategy, accepts
+    /// the best and politely rejects the others, which never receive any personal data.
+    public func book(atAnyOf companies: [AgentID]) async -> NegotiationOutcome {
+        var opened: [SessionID] = []
+        for company in companies {
+            let (session, output) = open(.book(collecting: true), with: company)
+            opened.append(session)
+            await execute(output)
+        }
+        for session in opened { await waitForProgress(session) }
+        let ranked = opened.compactMap { session -> (SessionID, Int64)? in
+            guard let state = sessions[session], let candidate = state.candidate, state.outcome == nil else { return nil }
+            let price = CompanyAgent.price(of: candidate, addOns: [])
+            return strategy.score(candidate, price, wishes).map { (session, $0) }
+        }.sorted { $0.1 < $1.1 }
+        for session in opened where session != ranked.first?.0 {
+            await execute(finish(session, reason: "chose-another-company", now: clock.now))
+        }
+        guard let winner = ranked.first?.0 else {
+            let reasons = opened.compactMap { sessions[$0]?.outcome }
+            return reasons.first { if case .noReservationNeeded = $0 { true } else { false } }
+                ?? .noAgreement(reason: "no company made an acceptable proposal")
+        }
+        let output = acceptCandidate(session: winner, now: clock.now)
+        await execute(output)
+        return await waitForOutcome(winner)
+    }
+
+    /// Moves `booking` into one of `windows`, under the company's cancellation policy.
+    public func reschedule(_ booking: Booking, to windows: [TimeWindow], preferredStart: Instant? = nil) async -> NegotiationOutcome {
+        await run(goal: .reschedule(booking, windows: windows, preferred: preferredStart), with: booking.company)
+    }
+
+    /// Cancels `booking`.
+    public func cancel(_ booking: Booking) async -> NegotiationOutcome {
+        await run(goal: .cancel(booking), with: booking.company)
+    }
+
+    /// Revokes a consent token in this agent's ledger (its own verification refuses the token and
+    /// every token narrowed from it at once) and tells `company` in a session of its own.
+    /// Returns whether the company was told (the session closed cleanly).
+    @discardableResult
+    public func revoke(_ token: TokenID, at company: AgentID) async -> Bool {
+        consent.revoke(token, at: clock.now)
+        eventSink.yield(.consentRevoked(token))
+        if case .noAgreement(reason: "revocation delivered") = await run(goal: .revoke(token), with: company) { return true }
+        return false
+    }
+
+    /// The consent receipts this agent has issued.
+    public var receipts: [ConsentReceipt] { consent.receipts(at: clock.now) }
+
+    /// Verifies a token this agent issued for the use described (the issuer's check a company
+    /// must pass before using data again, e.g. for a reminder).
+    public func verify(token: String, use: ConsentUse) throws(ParleyError) {
+        try consent.verify(token: token, for: use)
+    }
+
+    /// The transcript of a session.
+    public func transcript(of session: SessionID) -> [Envelope] { sessions[session]?.transcript ?? [] }
+
+    /// Every session this agent opened, oldest first.
+    public var sessionIDs: [SessionID] { sessionOrder }
+
+    /// The transcripts of every session, oldest first.
+    public func allTranscripts() -> [[Envelope]] { sessionOrder.map { sessions[$0]?.transcript ?? [] } }
+
+    // MARK: - Running sessions
+
+    private func run(goal: CustomerSession.Goal, with company: AgentID) async -> NegotiationOutcome {
+        guard links[company] != nil else {
+            return .failed(ParleyError(.misaddressed, "not connected to \(company): call connect(to:over:) first", fault: .local))
+        }
+        let (session, output) = open(goal, with: company)
+        await execute(output)
+        return await waitForOutcome(session)
+    }
+
+    /// Opens a session for `goal`: a fresh machine, the hello.
+    func open(_ goal: CustomerSession.Goal, with company: AgentID) -> (SessionID, AgentOutput) {
+        let session = SessionID(stringLiteral: "s-\(random.hex())")
+        var machine = SessionStateMachine(role: .customer, session: session, local: id, peer: company, configuration: configuration)
+        var output = AgentOutput()
+        output.absorb(machine.start(now: clock.now), session: session)
+        sessions[session] = CustomerSession(machine: machine, company: company, goal: goal)
+        sessionOrder.append(session)
+        eventSink.yield(.sessionOpened(session, peer: company))
+        output.append(send(.hello(.init(role: .customer)), session: session, now: clock.now))
+        return (session, output)
+    }
+
+    private func waitForOutcome(_ session: SessionID) async -> NegotiationOutcome {
+        if let outcome = sessions[session]?.outcome, sessions[session]?.machine.phase.isTerminal == true { return outcome }
+        return await withCheckedContinuation { outcomeWaiters[session] = $0 }
+    }
+
+    private func waitForProgress(_ session: SessionID) async {
+        guard let state = sessions[session], state.candidate == nil, state.outcome == nil else { return }
+        await withCheckedContinuation { progressWaiters[session] = $0 }
+    }
+
+    /// Resumes whoever waits on `session` when it has reached an outcome or a candidate.
+    func notifyWaiters(_ session: SessionID) {
+        guard let state = sessions[session] else { return }
+        if state.candidate != nil || state.outcome != nil, let waiter = progressWaiters.removeValue(forKey: session) {
+            waiter.resume()
+        }
+        if state.machine.phase.isTerminal {
+            let outcome = state.outcome ?? .failed(state.machine.end?.error ?? ParleyError(.sessionClosed, "the session ended"))
+            if sessions[session]?.outcome == nil { sessions[session]?.outcome = outcome }
+            if let waiter = progressWaiters.removeValue(forKey: session) { waiter.resume() }
+            outcomeWaiters.removeValue(forKey: session)?.resume(returning: outcome)
+        }
+    }
+
+    /// Sends envelopes over the right links and schedules timers.
+    func execute(_ output: AgentOutput) async {
+        for envelope in output.envelopes {
+            guard let link = links[envelope.to] else { continue }
+            do { try await link.send(envelope) } catch { continue }
+        }
+        for request in output.timers {
+            await timers.schedule(request) { [weak self] session, timer, now in
+                guard let self else { return }
+                let output = await self.timerFired(timer, session: session, now: now)
+                await self.execute(output)
+            }
+        }
+    }
+
+    func recordBooking(_ booking: Booking) { bookings[booking.reference] = booking }
+}

@@ -1,0 +1,146 @@
+/// RFC 8785 (JSON Canonicalization Scheme) serialisation (`Spec/PROTOCOL.md` §4.2): members
+/// sorted by the UTF-16 code units of their names, no whitespace, strings escaped as ECMAScript
+/// `JSON.stringify` does, numbers as ECMAScript `Number.prototype.toString`.
+enum CanonicalJSON {
+    /// The canonical UTF-8 bytes of `value`.
+    static func canonicalBytes(_ value: JSONValue) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(512)
+        append(value, to: &output)
+        return output
+    }
+
+    /// The canonical text of `value`.
+    static func canonicalText(_ value: JSONValue) -> String {
+        String(decoding: canonicalBytes(value), as: UTF8.self)
+    }
+
+    /// Appends the canonical bytes of `value` to `output`.
+    static func append(_ value: JSONValue, to output: inout [UInt8]) {
+        switch value {
+        case .null: output.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        case .bool(true): output.append(contentsOf: [0x74, 0x72, 0x75, 0x65])
+        case .bool(false): output.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])
+        case .number(let number): appendNumber(number, to: &output)
+        case .string(let text): appendString(text, to: &output)
+        case .array(let items):
+            output.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                append(item, to: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let members):
+            output.append(UInt8(ascii: "{"))
+            let keys = members.keys.sorted(by: utf16Precedes)
+            for (index, key) in keys.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                appendString(key, to: &output)
+                output.append(UInt8(ascii: ":"))
+                append(members[key]!, to: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Orders member names by UTF-16 code units, as RFC 8785 §3.2.3 requires. ASCII names (all of
+    /// Parley's own) compare bytewise, which is the same order.
+    static func utf16Precedes(_ lhs: String, _ rhs: String) -> Bool {
+        var left = lhs.utf8.makeIterator(), right = rhs.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return false
+            case (nil, _): return true
+            case (_, nil): return false
+            case (let a?, let b?):
+                if a == b { continue }
+                if a < 0x80 && b < 0x80 { return a < b }
+                return lhs.utf16.lexicographicallyPrecedes(rhs.utf16)
+            }
+        }
+    }
+
+    static func appendString(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        let hex = Array("0123456789abcdef".utf8)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: output.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
+            case 0x08: output.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0..<0x20:
+                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// ECMAScript `Number.prototype.toString` for finite doubles (RFC 8785 §3.2.2.3).
+    static func appendNumber(_ number: Double, to output: inout [UInt8]) {
+        if number == 0 {
+            output.append(UInt8(ascii: "0"))
+            return
+        }
+        if number.rounded(.towardZero) == number, abs(number) < 9_007_199_254_740_992 {
+            output.append(contentsOf: String(Int64(number)).utf8)
+            return
+        }
+        if number < 0 { output.append(UInt8(ascii: "-")) }
+        // Shortest round-trip digits from Swift, re-laid out by ECMAScript's rules.
+        let (digits, exponent) = shortestDigits(abs(number))
+        let k = digits.count, n = exponent
+        if k <= n && n <= 21 {
+            output.append(contentsOf: digits)
+            output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: n - k))
+        } else if 0 < n && n <= 21 {
+            output.append(contentsOf: digits[0..<n])
+            output.append(UInt8(ascii: "."))
+            output.append(contentsOf: digits[n...])
+        } else if -6 < n && n <= 0 {
+            output.append(contentsOf: [UInt8(ascii: "0"), UInt8(ascii: ".")])
+            output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: -n))
+            output.append(contentsOf: digits)
+        } else {
+            output.append(digits[0])
+            if k > 1 {
+                output.append(UInt8(ascii: "."))
+                output.append(contentsOf: digits[1...])
+            }
+            output.append(UInt8(ascii: "e"))
+            output.append(UInt8(ascii: n - 1 >= 0 ? "+" : "-"))
+            output.append(contentsOf: String(abs(n - 1)).utf8)
+        }
+    }
+
+    /// The decimal digits `d1…dk` (no leading or trailing zeros) and `n` with value `0.d1…dk × 10^n`.
+    static func shortestDigits(_ value: Double) -> (digits: [UInt8], exponent: Int) {
+        let text = Array(value.description.utf8)
+        var mantissa = text[...]
+        var exponent = 0
+        if let e = text.firstIndex(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+            mantissa = text[..<e]
+            exponent = Int(String(decoding: text[(e + 1)...], as: UTF8.self)) ?? 0
+        }
+        var digits: [UInt8] = []
+        var pointPosition: Int? = nil
+        for byte in mantissa {
+            if byte == UInt8(ascii: ".") {
+                pointPosition = digits.count
+            } else {
+                digits.append(byte)
+            }
+        }
+        var n = (pointPosition ?? digits.count) + exponent
+        while let first = digits.first, first == UInt8(ascii: "0") {
+            digits.removeFirst()
+            n -= 1
+        }
+        while let last = digits.last, last == UInt8(ascii: "0") { digits.removeLast() }
+        return (digits, n)
+    }
+}

@@ -1,0 +1,100 @@
+/// A macaroon (Birgisson et al., 2014) in the form libmacaroons and pymacaroons compute it.
+///
+/// The signature chain: `sig₀ = HMAC(derive(rootKey), identifier)`; for each caveat in order,
+/// a first-party caveat gives `sigᵢ = HMAC(sigᵢ₋₁, caveatId)` and a third-party caveat gives
+/// `sigᵢ = HMAC(sigᵢ₋₁, HMAC(sigᵢ₋₁, vid) ‖ HMAC(sigᵢ₋₁, caveatId))`. The location of the
+/// macaroon and of its caveats is a hint and is not signed.
+package struct Macaroon: Hashable, Sendable {
+    /// One caveat. A first-party caveat has no verification id and no location.
+    package struct Caveat: Hashable, Sendable {
+        /// The caveat identifier: the predicate text for a first-party caveat.
+        package var identifier: [UInt8]
+        /// The verification id; non-nil exactly for third-party caveats.
+        package var verificationID: [UInt8]?
+        /// The location hint of a third-party caveat.
+        package var location: [UInt8]?
+
+        /// Creates a caveat.
+        package init(identifier: [UInt8], verificationID: [UInt8]? = nil, location: [UInt8]? = nil) {
+            self.identifier = identifier
+            self.verificationID = verificationID
+            self.location = location
+        }
+
+        /// Whether this is a first-party caveat (a predicate checked by the verifier itself).
+        package var isFirstParty: Bool { verificationID == nil }
+    }
+
+    /// The location hint (may be empty); not covered by the signature.
+    package var location: [UInt8]
+    /// The identifier, which the root key holder uses to find the key and (in Parley) the revocation state.
+    package var identifier: [UInt8]
+    /// The caveats, in the order they were added.
+    package private(set) var caveats: [Caveat]
+    /// The 32-byte signature: the end of the HMAC chain.
+    package private(set) var signature: [UInt8]
+
+    /// Mints a macaroon the way libmacaroons' `macaroon_create` does: the chain starts from the derived key.
+    package init(rootKey: some Sequence<UInt8>, identifier: [UInt8], location: [UInt8]) {
+        self.init(rawKey: Macaroon.derivedKey(from: rootKey), identifier: identifier, location: location)
+    }
+
+    /// Mints a macaroon from an already derived 32-byte key (libmacaroons' `macaroon_create_raw`).
+    package init(rawKey: [UInt8], identifier: [UInt8], location: [UInt8]) {
+        self.location = location
+        self.identifier = identifier
+        self.caveats = []
+        self.signature = HMACSHA256.authenticationCode(for: identifier, key: rawKey)
+    }
+
+    /// A macaroon exactly as parsed, signature included; nothing is checked.
+    package init(location: [UInt8], identifier: [UInt8], caveats: [Caveat], signature: [UInt8]) {
+        self.location = location
+        self.identifier = identifier
+        self.caveats = caveats
+        self.signature = signature
+    }
+
+    /// libmacaroons' key derivation: `HMAC-SHA256(key: "macaroons-key-generator" zero-padded to 32 bytes, message: rootKey)`.
+    package static func derivedKey(from rootKey: some Sequence<UInt8>) -> [UInt8] {
+        var generator = Array("macaroons-key-generator".utf8)
+        generator += [UInt8](repeating: 0, count: 32 - generator.count)
+        return HMACSHA256.authenticationCode(for: rootKey, key: generator)
+    }
+
+    /// Returns a copy with a first-party caveat appended and the signature extended.
+    package func addingFirstPartyCaveat(_ predicate: [UInt8]) -> Macaroon {
+        var copy = self
+        copy.caveats.append(Caveat(identifier: predicate))
+        copy.signature = HMACSHA256.authenticationCode(for: predicate, key: signature)
+        return copy
+    }
+
+    /// The signature the chain yields from `rootKey` (derived as libmacaroons does) over this identifier and caveats.
+    package func expectedSignature(rootKey: some Sequence<UInt8>) -> [UInt8] {
+        expectedSignature(rawKey: Macaroon.derivedKey(from: rootKey))
+    }
+
+    /// The signature the chain yields from an already derived key.
+    package func expectedSignature(rawKey: [UInt8]) -> [UInt8] {
+        var current = HMACSHA256.authenticationCode(for: identifier, key: rawKey)
+        for caveat in caveats {
+            current = Macaroon.chain(current, caveat)
+        }
+        return current
+    }
+
+    /// Whether the signature matches the chain from `rootKey`, compared in constant time.
+    package func hasValidSignature(rootKey: some Sequence<UInt8>) -> Bool {
+        constantTimeEquals(expectedSignature(rootKey: rootKey), signature)
+    }
+
+    private static func chain(_ signature: [UInt8], _ caveat: Caveat) -> [UInt8] {
+        guard let verificationID = caveat.verificationID else {
+            return HMACSHA256.authenticationCode(for: caveat.identifier, key: signature)
+        }
+        let combined = HMACSHA256.authenticationCode(for: verificationID, key: signature)
+            + HMACSHA256.authenticationCode(for: caveat.identifier, key: signature)
+        return HMACSHA256.authenticationCode(for: combined, key: signature)
+    }
+}

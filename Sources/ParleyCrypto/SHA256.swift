@@ -1,0 +1,157 @@
+/// SHA-256 as specified in FIPS 180-4, incremental and one-shot.
+///
+/// Pure Swift, no allocation per block: the pending partial block lives inline in the value.
+/// Feed bytes with ``update(_:)-(UnsafeRawBufferPointer)`` (or the array/string conveniences), then call ``finalize()`` once.
+package struct SHA256: Sendable {
+    /// The digest length in bytes.
+    package static let digestByteCount = 32
+    /// The block length in bytes (what HMAC pads its key to).
+    package static let blockByteCount = 64
+
+    private var h0: UInt32 = 0x6a09_e667, h1: UInt32 = 0xbb67_ae85, h2: UInt32 = 0x3c6e_f372, h3: UInt32 = 0xa54f_f53a
+    private var h4: UInt32 = 0x510e_527f, h5: UInt32 = 0x9b05_688c, h6: UInt32 = 0x1f83_d9ab, h7: UInt32 = 0x5be0_cd19
+    /// The pending partial block (up to 63 bytes), stored inline.
+    private var pending: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var pendingCount = 0
+    /// Total message length in bytes so far.
+    private var length: UInt64 = 0
+
+    /// Creates a hasher in the initial state.
+    package init() {}
+
+    /// The digest of `bytes` in one call.
+    package static func hash(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finalize()
+    }
+
+    /// Adds `bytes` to the message.
+    package mutating func update(_ bytes: some Sequence<UInt8>) {
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            self.update(UnsafeRawBufferPointer(buffer))
+        }
+        if done == nil {
+            let copy = Array(bytes)
+            copy.withUnsafeBytes { self.update($0) }
+        }
+    }
+
+    /// Adds the UTF-8 bytes of `text` to the message.
+    package mutating func update(_ text: String) {
+        var text = text
+        text.withUTF8 { self.update(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Adds raw bytes to the message.
+    package mutating func update(_ input: UnsafeRawBufferPointer) {
+        guard !input.isEmpty else { return }
+        length &+= UInt64(input.count)
+        var offset = 0
+        if pendingCount > 0 {
+            let take = min(SHA256.blockByteCount - pendingCount, input.count)
+            let start = pendingCount
+            withUnsafeMutableBytes(of: &pending) { block in
+                for index in 0..<take { block[start + index] = input[index] }
+            }
+            pendingCount += take
+            offset = take
+            guard pendingCount == SHA256.blockByteCount else { return }
+            let block = pending
+            withUnsafeBytes(of: block) { compress(blocks: $0) }
+            pendingCount = 0
+        }
+        let fullBlocks = (input.count - offset) / SHA256.blockByteCount * SHA256.blockByteCount
+        if fullBlocks > 0 {
+            compress(blocks: UnsafeRawBufferPointer(rebasing: input[offset..<(offset + fullBlocks)]))
+            offset += fullBlocks
+        }
+        let rest = input.count - offset
+        if rest > 0 {
+            withUnsafeMutableBytes(of: &pending) { block in
+                for index in 0..<rest { block[index] = input[offset + index] }
+            }
+            pendingCount = rest
+        }
+    }
+
+    /// Pads the message and returns its 32-byte digest. The hasher must not be used afterwards.
+    package mutating func finalize() -> [UInt8] {
+        let bitLength = length &* 8
+        var padding = [UInt8](repeating: 0, count: 72)
+        padding[0] = 0x80
+        let padCount = pendingCount < 56 ? 56 - pendingCount : 120 - pendingCount
+        for index in 0..<8 { padding[padCount + index] = UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64(index))) }
+        let savedLength = length
+        padding.withUnsafeBytes { update(UnsafeRawBufferPointer(rebasing: $0[0..<(padCount + 8)])) }
+        length = savedLength
+        var digest = [UInt8](repeating: 0, count: SHA256.digestByteCount)
+        for (index, word) in [h0, h1, h2, h3, h4, h5, h6, h7].enumerated() {
+            digest[4 * index] = UInt8(truncatingIfNeeded: word >> 24)
+            digest[4 * index + 1] = UInt8(truncatingIfNeeded: word >> 16)
+            digest[4 * index + 2] = UInt8(truncatingIfNeeded: word >> 8)
+            digest[4 * index + 3] = UInt8(truncatingIfNeeded: word)
+        }
+        return digest
+    }
+
+    /// Runs the compression function over `blocks`, whose length is a multiple of 64.
+    private mutating func compress(blocks: UnsafeRawBufferPointer) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            var base = 0
+            while base < blocks.count {
+                for t in 0..<16 {
+                    let i = base + 4 * t
+                    w[t] = UInt32(blocks[i]) << 24 | UInt32(blocks[i + 1]) << 16 | UInt32(blocks[i + 2]) << 8 | UInt32(blocks[i + 3])
+                }
+                for t in 16..<64 {
+                    let s0 = w[t - 15].rotatedRight(7) ^ w[t - 15].rotatedRight(18) ^ (w[t - 15] >> 3)
+                    let s1 = w[t - 2].rotatedRight(17) ^ w[t - 2].rotatedRight(19) ^ (w[t - 2] >> 10)
+                    w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+                }
+                var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
+                for t in 0..<64 {
+                    let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
+                    let choice = (e & f) ^ (~e & g)
+                    let temp1 = h &+ s1 &+ choice &+ SHA256.roundConstants[t] &+ w[t]
+                    let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
+                    let majority = (a & b) ^ (a & c) ^ (b & c)
+                    let temp2 = s0 &+ majority
+                    h = g
+                    g = f
+                    f = e
+                    e = d &+ temp1
+                    d = c
+                    c = b
+                    b = a
+                    a = temp1 &+ temp2
+                }
+                h0 &+= a
+                h1 &+= b
+                h2 &+= c
+                h3 &+= d
+                h4 &+= e
+                h5 &+= f
+                h6 &+= g
+                h7 &+= h
+                base += SHA256.blockByteCount
+            }
+        }
+    }
+
+    private static let roundConstants: [UInt32] = [
+        0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
+        0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
+        0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
+        0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
+        0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
+        0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
+        0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
+        0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
+    ]
+}
+
+extension UInt32 {
+    @inline(__always)
+    fileprivate func rotatedRight(_ count: UInt32) -> UInt32 { (self >> count) | (self << (32 &- count)) }
+}
