@@ -4,7 +4,7 @@ public import Parley
 public enum ScenarioReport {
     /// The dialogue of every session, one line per message.
     public static func dialogue(of run: ScenarioRun) -> String {
-        run.transcripts.map { Transcript(envelopes: $0).render() }.joined(separator: "\n\n")
+        run.transcripts.compactMap { try? Transcript(envelopes: $0).render() }.joined(separator: "\n\n")
     }
 
     /// One paragraph: the outcome and what each company received.
