@@ -42,6 +42,9 @@ extension CustomerAgent {
     /// The outcome of `session`, once known.
     public func outcome(of session: SessionID) -> NegotiationOutcome? { sessions[session]?.outcome }
 
+    /// Whether `session` has ended (its machine is in a terminal phase).
+    public func isFinished(_ session: SessionID) -> Bool { sessions[session]?.machine.phase.isTerminal ?? false }
+
     private func execute(_ actions: [SessionAction], session: SessionID, now: Instant) async -> AgentOutput {
         var output = AgentOutput()
         output.absorb(actions, session: session)
