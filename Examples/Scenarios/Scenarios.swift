@@ -18,13 +18,15 @@ public enum Scenarios {
             transcripts: lisa.allTranscripts())
     }
 
+    /// Lisa's wishes for S2: a table for four next Wednesday (6 May) at 18:00.
+    public static let restaurantWishes = Wishes(
+        service: "table", windows: [World.window(may: 6, from: (18, 0), to: (18, 0))], preferredStart: World.may(6, 18),
+        partySize: 4, walkInQuestions: ["wait-time": "How long is the wait usually?"])
+
     /// S2: a table for four next Wednesday at 18:00 at a restaurant that books only from five.
     public static func restaurant(stage: Stage = Stage()) async -> ScenarioRun {
         let (restaurant, store) = Salons.restaurant()
-        let wishes = Wishes(
-            service: "table", windows: [World.window(may: 6, from: (18, 0), to: (18, 0))], preferredStart: World.may(6, 18),
-            partySize: 4, walkInQuestions: ["wait-time": "How long is the wait usually?"])
-        let lisa = stage.lisa(wishes: wishes)
+        let lisa = stage.lisa(wishes: restaurantWishes)
         await stage.connect(lisa, to: restaurant)
         let outcome = await lisa.book(at: restaurant.profile.id)
         return await ScenarioRun(

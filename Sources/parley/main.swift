@@ -14,6 +14,10 @@ case "spec-table":
     status = SpecTableCommand.run(Array(arguments.dropFirst()))
 case "token":
     status = TokenCommand.run(Array(arguments.dropFirst()))
+case "serve":
+    status = await ServeCommand.run(Array(arguments.dropFirst()))
+case "demo":
+    status = await DemoCommand.run(Array(arguments.dropFirst()))
 case "simulate":
     status = await SimulateCommand.run(Array(arguments.dropFirst()))
 case "help", "--help", "-h", nil:

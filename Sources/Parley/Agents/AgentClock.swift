@@ -93,3 +93,20 @@ actor TimerScheduler {
         tasks.removeAll()
     }
 }
+
+/// The system clock shifted to start at a chosen instant: time passes at the real rate from
+/// `start` on. For running a scenario's world (set in May 2026) as a live service.
+public struct ShiftedClock: AgentClock {
+    private let offset: Int64
+
+    /// Creates a clock that reads `start` now.
+    public init(start: Instant) {
+        offset = start.secondsSinceEpoch - SystemClock().now.secondsSinceEpoch
+    }
+
+    public var now: Instant { SystemClock().now.adding(seconds: offset) }
+
+    public func sleep(until deadline: Instant) async throws {
+        try await SystemClock().sleep(until: deadline.adding(seconds: -offset))
+    }
+}

@@ -12,13 +12,13 @@
 /// ```
 public actor CompanyAgent {
     /// Who the agent is.
-    public let profile: CompanyProfile
+    public nonisolated let profile: CompanyProfile
     /// What it offers.
-    public let catalogue: Catalogue
+    public nonisolated let catalogue: Catalogue
     /// How it negotiates.
-    public let policy: CompanyPolicy
+    public nonisolated let policy: CompanyPolicy
     /// Its calendar and bookings.
-    public let store: any BookingStore
+    public nonisolated let store: any BookingStore
     /// Structured events for logging and tracing.
     public nonisolated let events: AsyncStream<AgentEvent>
     private let eventSink: AsyncStream<AgentEvent>.Continuation

@@ -13,11 +13,11 @@
 /// ```
 public actor CustomerAgent {
     /// The assistant's agent id.
-    public let id: AgentID
+    public nonisolated let id: AgentID
     /// What the person wants.
-    public let wishes: Wishes
+    public nonisolated let wishes: Wishes
     /// How the person's data may be shared.
-    public let policy: PrivacyPolicy
+    public nonisolated let policy: PrivacyPolicy
     /// How offers are compared.
     public let strategy: OfferStrategy
     /// Whether consent and data ride along with the acceptance when the proposal declares its

@@ -11,6 +11,17 @@ public enum NegotiationOutcome: Hashable, Sendable {
     /// The negotiation failed with an error.
     case failed(ParleyError)
 
+    /// One line for logs, without personal data: `booked B-1 at salon.example/bot`, `failed: offer-expired`, ….
+    public var summary: String {
+        switch self {
+        case .booked(let booking): return "\(booking.confirmation.status) \(booking.reference) at \(booking.company)"
+        case .noReservationNeeded: return "no reservation needed"
+        case .handedOff(let handoff): return "handed off (\(handoff.reason))"
+        case .noAgreement(let reason): return "no agreement: \(reason)"
+        case .failed(let error): return "failed: \(error.code.wireValue)"
+        }
+    }
+
     /// The booking, if one was made.
     public var booking: Booking? {
         if case .booked(let booking) = self { return booking }

@@ -1,0 +1,53 @@
+import Parley
+import ParleyScenarios
+
+/// `parley demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE]`.
+enum DemoCommand {
+    static let usage = "usage: parley demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE]"
+
+    static func run(_ arguments: [String]) async -> Int32 {
+        let options = Options(arguments, flags: ["--json"])
+        guard options.problem == nil, options.positional.count == 1, let name = options.positional.first else {
+            Console.error(options.problem.map { "parley demo: \($0)\n\(usage)" } ?? usage)
+            return 64
+        }
+        let runs: [(String?, ScenarioRun)]
+        switch name {
+        case "haircut": runs = [(nil, await Scenarios.haircut())]
+        case "restaurant": runs = [(nil, await Scenarios.restaurant())]
+        case "three-salons": runs = [(nil, await Scenarios.threeSalons())]
+        case "give-and-take":
+            var all: [(String?, ScenarioRun)] = []
+            for policy in Scenarios.MarketingPolicy.allCases {
+                all.append(("policy: \(policy.rawValue) (the person answers yes when asked)", await Scenarios.giveAndTake(policy: policy, personSays: true).0))
+            }
+            runs = all
+        default:
+            Console.error("parley demo: unknown scenario '\(name)'\n\(usage)")
+            return 64
+        }
+        let codec = WireCodec()
+        for (title, run) in runs {
+            if options.flags.contains("--json") {
+                for envelope in run.transcripts.joined() { print(codec.encodeText(envelope)) }
+            } else {
+                if let title { print("== \(title)") }
+                print(ScenarioReport.dialogue(of: run))
+                print()
+                print(ScenarioReport.summary(of: run))
+            }
+        }
+        if let path = options.string("--ics") {
+            guard let booking = runs.last?.1.outcome.booking else {
+                Console.error("parley demo: no booking to export")
+                return 1
+            }
+            let event = CalendarEvent(confirm: booking.confirmation, company: booking.company, summary: "Haircut at Salon Krause")
+            guard Console.writeFile(path: path, bytes: Array(event.iCalendar(stamp: World.now).utf8)) else {
+                Console.error("parley demo: cannot write \(path)")
+                return 73
+            }
+        }
+        return 0
+    }
+}

@@ -1,0 +1,66 @@
+import Parley
+import ParleyScenarios
+
+/// `parley serve --role company|customer --scenario NAME`: runs one scenario agent over stdio
+/// (JSON Lines envelopes on standard input and output, diagnostics on standard error), so that
+/// any program, in any language, can negotiate with it.
+enum ServeCommand {
+    static let usage = """
+        usage: parley serve --role company --scenario salon|restaurant
+               parley serve --role customer --scenario haircut|restaurant [--peer AGENT-ID]
+        """
+
+    static func run(_ arguments: [String]) async -> Int32 {
+        let options = Options(arguments)
+        guard options.problem == nil, let role = options.string("--role"), let scenario = options.string("--scenario") else {
+            Console.error(options.problem.map { "parley serve: \($0)\n\(usage)" } ?? usage)
+            return 64
+        }
+        let clock = ShiftedClock(start: World.now)
+        let transport = StandardIO.transport()
+        switch (role, scenario) {
+        case ("company", "salon"), ("company", "restaurant"):
+            let (agent, _) = scenario == "salon" ? Salons.salon() : Salons.restaurant()
+            Console.error("parley serve: \(agent.profile.name) (\(agent.profile.id)) serving on stdio")
+            let logger = Task { await log(agent.events) }
+            await agent.serve(transport, clock: clock)
+            logger.cancel()
+            return 0
+        case ("customer", "haircut"), ("customer", "restaurant"):
+            let peer = AgentID(options.string("--peer") ?? (scenario == "haircut" ? "salon.example/bot" : "trattoria.example/bot"))
+            guard let peer else {
+                Console.error("parley serve: --peer needs an agent id")
+                return 64
+            }
+            let wishes = scenario == "haircut" ? Scenarios.haircutWishes : Scenarios.restaurantWishes
+            let agent = CustomerAgent(
+                id: World.lisa, wishes: wishes, policy: World.bookingOnlyPolicy, personalData: World.lisasData,
+                consentKey: World.lisasKey, clock: clock)
+            let logger = Task { await log(agent.events) }
+            await agent.connect(to: peer, over: transport)
+            let outcome = await agent.book(at: peer)
+            Console.error("parley serve: outcome \(outcome.summary)")
+            await agent.disconnect()
+            await transport.close()
+            logger.cancel()
+            if case .failed = outcome { return 1 }
+            return 0
+        default:
+            Console.error("parley serve: unknown role/scenario \(role)/\(scenario)\n\(usage)")
+            return 64
+        }
+    }
+
+    /// Writes each agent event to standard error, one line each (no personal data: envelopes by type and id only).
+    static func log(_ events: AsyncStream<AgentEvent>) async {
+        for await event in events {
+            switch event {
+            case .messageSent(let envelope): Console.error("sent \(envelope)")
+            case .messageReceived(let envelope): Console.error("received \(envelope)")
+            case .messageRejected(let session, let error): Console.error("rejected in \(session): \(error)")
+            case .sessionEnded(let session, let end): Console.error("session \(session) ended: \(end.outcome)")
+            case .sessionOpened, .phaseChanged, .consentGranted, .consentUsed, .consentRevoked: break
+            }
+        }
+    }
+}
