@@ -1,8 +1,8 @@
 // Minimal dispatcher for the consent branch; the lead's main.swift replaces it on merge.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -1,11 +1,12 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Testing
 
 @testable import ParleyCrypto
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Compares SHA-256 and HMAC-SHA256 with Python's hashlib/hmac on seeded random inputs.
 ///
@@ -32,7 +33,8 @@ struct CrossCheckTests {
             let message = try #require(Hex.decode(vector.message))
             let key = try #require(Hex.decode(vector.key))
             #expect(Hex.encode(SHA256.hash(message)) == vector.sha256, "seed \(file.seed) case \(index) length \(message.count)")
-            #expect(Hex.encode(HMACSHA256.authenticationCode(for: message, key: key)) == vector.hmac,
+            #expect(
+                Hex.encode(HMACSHA256.authenticationCode(for: message, key: key)) == vector.hmac,
                 "seed \(file.seed) case \(index) length \(message.count) key length \(key.count)")
         }
     }

@@ -12,7 +12,8 @@ struct MacaroonTests {
         #expect(Hex.encode(root.signature) == "e3d9e02908526c4c0039ae15114115d97fdd68bf2ba379b342aaf0f617d0552f")
         let caveated = root.addingFirstPartyCaveat(Array("test = caveat".utf8))
         #expect(Hex.encode(caveated.signature) == "197bac7a044af33332865b9266e26d493bdd668a660e44d88ce1a998c23dbd67")
-        let wire = "AgEOaHR0cDovL215YmFuay8CFndlIHVzZWQgb3VyIHNlY3JldCBrZXkAAg10ZXN0ID0gY2F2ZWF0AAAGIBl7rHoESvMzMoZbkmbibUk73WaKZg5E2IzhqZjCPb1n"
+        let wire =
+            "AgEOaHR0cDovL215YmFuay8CFndlIHVzZWQgb3VyIHNlY3JldCBrZXkAAg10ZXN0ID0gY2F2ZWF0AAAGIBl7rHoESvMzMoZbkmbibUk73WaKZg5E2IzhqZjCPb1n"
         #expect(Base64URL.encode(caveated.serializedV2()) == wire)
         let parsed = try Macaroon(v2: try #require(Base64URL.decode(wire)))
         #expect(parsed == caveated)
@@ -54,11 +55,13 @@ struct MacaroonTests {
     @Test("third-party caveats parse and chain like libmacaroons' hash2")
     func thirdParty() throws {
         let base = Macaroon(rootKey: Self.key, identifier: [7], location: Array("loc".utf8))
-        let caveat = Macaroon.Caveat(identifier: Array("tp".utf8), verificationID: [UInt8](repeating: 9, count: 72),
+        let caveat = Macaroon.Caveat(
+            identifier: Array("tp".utf8), verificationID: [UInt8](repeating: 9, count: 72),
             location: Array("https://auth/".utf8))
         let withThirdParty = Macaroon(location: base.location, identifier: base.identifier, caveats: [caveat], signature: base.signature)
         let signature = withThirdParty.expectedSignature(rootKey: Self.key)
-        let inner = HMACSHA256.authenticationCode(for: caveat.verificationID ?? [], key: base.signature)
+        let inner =
+            HMACSHA256.authenticationCode(for: caveat.verificationID ?? [], key: base.signature)
             + HMACSHA256.authenticationCode(for: caveat.identifier, key: base.signature)
         #expect(signature == HMACSHA256.authenticationCode(for: inner, key: base.signature))
         let signed = Macaroon(location: base.location, identifier: base.identifier, caveats: [caveat], signature: signature)

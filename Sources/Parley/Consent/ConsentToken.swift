@@ -63,7 +63,7 @@ public struct ConsentToken: Hashable, Sendable, CustomStringConvertible {
     /// third-party caveats as `third-party caveat at <location>`.
     public var caveatTexts: [String] {
         macaroon.caveats.map { caveat in
-            guard caveat.isFirstParty else {
+            guard caveat.isFirstParty, caveat.location == nil else {
                 return "third-party caveat at " + String(decoding: caveat.location ?? [], as: UTF8.self)
             }
             return caveat.identifier.map { byte in
@@ -80,7 +80,7 @@ public struct ConsentToken: Hashable, Sendable, CustomStringConvertible {
     public func caveats() throws(ParleyError) -> [Caveat] {
         var result: [Caveat] = []
         for caveat in macaroon.caveats {
-            guard caveat.isFirstParty else {
+            guard caveat.isFirstParty, caveat.location == nil else {
                 throw ParleyError(.tokenUnknownCaveat, "token carries a third-party caveat; Parley tokens have none")
             }
             result.append(try Caveat(parsing: caveat.identifier))

@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Parley
 import Testing
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 @Suite("Receipts, ledger and consent-checked data (S1, S6)")
 struct ConsentDataTests {
@@ -13,7 +14,8 @@ struct ConsentDataTests {
     @Test("S1 then S6: the salon reads the name for the booking; after revocation every read is refused")
     func s1ThenRevocation() throws {
         // Customer side: grant exactly givenName for booking, disclose only that.
-        let scope = ConsentScope(audience: Fixture.salon, purposes: [.booking], fields: [.givenName], expiry: Fixture.expiry,
+        let scope = ConsentScope(
+            audience: Fixture.salon, purposes: [.booking], fields: [.givenName], expiry: Fixture.expiry,
             retention: RetentionPeriod(days: 30))
         var issuer = Fixture.issuer
         let token = try issuer.mint(id: "tok-s1", scope: scope)
@@ -23,7 +25,8 @@ struct ConsentDataTests {
         #expect(errorCode { _ = try scope.disclosure(of: [.givenName, .phone], from: profile) } == .tokenFieldNotCovered)
 
         // Both sides keep a receipt.
-        let receipt = ConsentReceipt(tokenID: token.id, issuer: Fixture.customer, scope: scope, grantedAt: Fixture.grantedAt,
+        let receipt = ConsentReceipt(
+            tokenID: token.id, issuer: Fixture.customer, scope: scope, grantedAt: Fixture.grantedAt,
             transcriptDigest: Self.digest)
         var customerLedger = ConsentLedger()
         var salonLedger = ConsentLedger()
@@ -35,8 +38,9 @@ struct ConsentDataTests {
         let data = try ConsentedData(values: disclosure, token: try ConsentToken(serialized: token.serialized), holder: Fixture.salon)
         #expect(try data.value(of: .givenName, for: .booking, at: Fixture.at, ledger: salonLedger) == "Lisa")
         #expect(errorCode { _ = try data.value(of: .phone, for: .booking, at: Fixture.at, ledger: salonLedger) } == .tokenFieldNotCovered)
-        #expect(errorCode { _ = try data.value(of: .givenName, for: .marketing, at: Fixture.at, ledger: salonLedger) }
-            == .tokenPurposeNotAllowed)
+        #expect(
+            errorCode { _ = try data.value(of: .givenName, for: .marketing, at: Fixture.at, ledger: salonLedger) }
+                == .tokenPurposeNotAllowed)
         #expect(errorCode { _ = try data.value(of: .givenName, for: .booking, at: Fixture.expiry, ledger: salonLedger) } == .tokenExpired)
         #expect(!"\(data)".contains("Lisa"))
         var dumped = ""
@@ -57,8 +61,9 @@ struct ConsentDataTests {
     @Test("disclosed data outside the token is refused on arrival")
     func overDisclosure() throws {
         let token = try Fixture.token().attenuated(by: .fields([.givenName]))
-        #expect(errorCode { _ = try ConsentedData(values: [.givenName: "Lisa", .phone: "+1"], token: token, holder: Fixture.salon) }
-            == .tokenFieldNotCovered)
+        #expect(
+            errorCode { _ = try ConsentedData(values: [.givenName: "Lisa", .phone: "+1"], token: token, holder: Fixture.salon) }
+                == .tokenFieldNotCovered)
         let data = try ConsentedData(values: [.givenName: "Lisa"], token: Fixture.token(), holder: Fixture.salon, session: Fixture.session)
         #expect(errorCode { _ = try data.value(of: .phone, for: .booking, at: Fixture.at, ledger: ConsentLedger()) } == .missingField)
         #expect(data.disclosedFields == [.givenName])
@@ -66,7 +71,8 @@ struct ConsentDataTests {
 
     @Test("receipt status: active, expired, revoked wins")
     func status() {
-        var receipt = ConsentReceipt(tokenID: "t", issuer: Fixture.customer, scope: Fixture.scope, grantedAt: Fixture.grantedAt,
+        var receipt = ConsentReceipt(
+            tokenID: "t", issuer: Fixture.customer, scope: Fixture.scope, grantedAt: Fixture.grantedAt,
             transcriptDigest: Self.digest)
         #expect(receipt.status(at: Fixture.at) == .active)
         #expect(receipt.status(at: Fixture.expiry) == .expired)
@@ -80,8 +86,10 @@ struct ConsentDataTests {
     func revocationFirst() {
         var ledger = ConsentLedger()
         ledger.recordRevocation(of: "t", at: Fixture.at)
-        ledger.record(ConsentReceipt(tokenID: "t", issuer: Fixture.customer, scope: Fixture.scope, grantedAt: Fixture.grantedAt,
-            transcriptDigest: Self.digest))
+        ledger.record(
+            ConsentReceipt(
+                tokenID: "t", issuer: Fixture.customer, scope: Fixture.scope, grantedAt: Fixture.grantedAt,
+                transcriptDigest: Self.digest))
         #expect(ledger.status(of: "t", at: Fixture.at) == .revoked)
         #expect(ledger.isRevoked("t"))
         #expect(ledger.status(of: "unknown", at: Fixture.at) == nil)
@@ -90,7 +98,8 @@ struct ConsentDataTests {
     @Test("receipts and ledgers are Codable with stable member names")
     func codable() throws {
         var ledger = ConsentLedger()
-        let receipt = ConsentReceipt(tokenID: "t", issuer: Fixture.customer, scope: Fixture.scope, grantedAt: Fixture.grantedAt,
+        let receipt = ConsentReceipt(
+            tokenID: "t", issuer: Fixture.customer, scope: Fixture.scope, grantedAt: Fixture.grantedAt,
             transcriptDigest: Self.digest)
         ledger.record(receipt)
         ledger.recordRevocation(of: "t", at: Fixture.at)

@@ -48,7 +48,9 @@ struct ConsentTokenTests {
         #expect(errorCode { try Fixture.issuer.verify(token, for: Fixture.use()) } == nil)
         let parsed = try ConsentToken(serialized: token.serialized)
         #expect(parsed == token)
-        #expect(errorCode { try Fixture.issuer.verify(parsed, for: Fixture.use(.reminder, [.phone], retention: RetentionPeriod(days: 30))) } == nil)
+        #expect(
+            errorCode { try Fixture.issuer.verify(parsed, for: Fixture.use(.reminder, [.phone], retention: RetentionPeriod(days: 30))) }
+                == nil)
     }
 
     @Test("every verification error has its code")
@@ -70,7 +72,8 @@ struct ConsentTokenTests {
         let unknown = try ConsentToken(serialized: token.serialized)
         #expect(errorCode { _ = try Caveat(parsing: "ip = 192.0.2.1") } == .tokenUnknownCaveat)
         #expect(errorCode { _ = try issuer.verify(serialized: "not a token!", for: Fixture.use()) } == .tokenMalformed)
-        #expect(errorCode { _ = try issuer.verify(serialized: String(unknown.serialized.dropLast(3)), for: Fixture.use()) } == .tokenMalformed)
+        #expect(
+            errorCode { _ = try issuer.verify(serialized: String(unknown.serialized.dropLast(3)), for: Fixture.use()) } == .tokenMalformed)
     }
 
     @Test("a caveat outside the grammar fails verification, wherever it is")
@@ -90,10 +93,12 @@ struct ConsentTokenTests {
         }
     }
 
-    @Test("caveat text forms round-trip", arguments: [
-        "aud = salon.example/bot", "purpose in billing,booking", "fields in email,givenName,phone",
-        "time < 2026-05-03T12:00:00Z", "session = s-1", "retention <= P0D", "retention <= P99999D",
-    ])
+    @Test(
+        "caveat text forms round-trip",
+        arguments: [
+            "aud = salon.example/bot", "purpose in billing,booking", "fields in email,givenName,phone",
+            "time < 2026-05-03T12:00:00Z", "session = s-1", "retention <= P0D", "retention <= P99999D",
+        ])
     func caveatText(text: String) throws {
         #expect(try Caveat(parsing: text).text == text)
     }
@@ -108,17 +113,20 @@ struct ConsentTokenTests {
         #expect(errorCode { try issuer.verify(sms, for: Fixture.use(.booking, [.phone])) } == .tokenPurposeNotAllowed)
         #expect(errorCode { try issuer.verify(sms, for: Fixture.use(.reminder, [.givenName])) } == .tokenFieldNotCovered)
         // Adding wider caveats changes nothing: every caveat must hold.
-        let widened = sms.attenuated(by: .purposes([.booking, .reminder, .marketing]), .fields([.givenName, .phone, .email]),
+        let widened = sms.attenuated(
+            by: .purposes([.booking, .reminder, .marketing]), .fields([.givenName, .phone, .email]),
             .expiry(Fixture.expiry.adding(seconds: 86_400)), .retention(RetentionPeriod(days: 365)!))
         #expect(errorCode { try issuer.verify(widened, for: Fixture.use(.booking, [.phone])) } == .tokenPurposeNotAllowed)
         #expect(errorCode { try issuer.verify(widened, for: Fixture.use(.reminder, [.email])) } == .tokenFieldNotCovered)
         #expect(errorCode { try issuer.verify(widened, for: Fixture.use(.reminder, [.phone], at: Fixture.expiry)) } == .tokenExpired)
-        #expect(errorCode {
-            try issuer.verify(widened, for: Fixture.use(.reminder, [.phone], retention: RetentionPeriod(days: 60)))
-        } == .tokenRetentionExceeded)
+        #expect(
+            errorCode {
+                try issuer.verify(widened, for: Fixture.use(.reminder, [.phone], retention: RetentionPeriod(days: 60)))
+            } == .tokenRetentionExceeded)
         // Removing a caveat from the wire form breaks the signature.
-        #expect(errorCode { try issuer.verify(token.attenuated(by: .audience("other.example/bot")), for: Fixture.use()) }
-            == .tokenWrongAudience)
+        #expect(
+            errorCode { try issuer.verify(token.attenuated(by: .audience("other.example/bot")), for: Fixture.use()) }
+                == .tokenWrongAudience)
     }
 
     @Test("revoking a parent revokes every token narrowed from it")
