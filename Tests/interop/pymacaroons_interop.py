@@ -60,13 +60,26 @@ def swift_verify(token, purpose, fields):
     return parley("verify", token, "--root-key", KEY, "--audience", SALON, "--purpose", purpose, "--field", fields, "--at", AT)
 
 
-print("Swift -> pymacaroons")
+print("parley CLI: mint -> attenuate -> verify")
 code, minted, err = parley("mint", "--root-key", KEY, "--id", "tok-interop-1", "--location", "lisa.example/assistant",
                            "--audience", SALON, "--purpose", "booking,reminder", "--field", "givenName,phone",
                            "--expires", "2026-05-03T12:00:00Z", "--retention", "P30D")
 check(code == 0, "parley token mint " + err)
 code, narrowed, err = parley("attenuate", minted, "--purpose", "reminder", "--field", "phone")
 check(code == 0, "parley token attenuate " + err)
+code, out, err = swift_verify(narrowed, "reminder", "phone")
+check(code == 0, "parley verifies the narrowed token for the narrow use: " + out + err)
+code, out, err = swift_verify(narrowed, "booking", "phone")
+check(code == 1 and "token-purpose-not-allowed" in err, "parley refuses a wider purpose: " + err)
+code, out, err = swift_verify(narrowed, "reminder", "givenName")
+check(code == 1 and "token-field-not-covered" in err, "parley refuses a wider field: " + err)
+code, out, err = swift_verify(minted, "booking", "givenName")
+check(code == 0, "parley verifies the parent token for the parent's use: " + out + err)
+code, out, err = parley("verify", narrowed, "--root-key", KEY, "--audience", SALON, "--purpose", "reminder", "--field", "phone",
+                        "--at", AT, "--revoked", "tok-interop-1")
+check(code == 1 and "token-revoked" in err, "revoking the parent id refuses the narrowed token: " + err)
+
+print("Swift -> pymacaroons")
 caveats = ["aud = " + SALON, "purpose in booking,reminder", "fields in givenName,phone", "time < 2026-05-03T12:00:00Z",
            "retention <= P30D", "purpose in reminder", "fields in phone"]
 m = Macaroon.deserialize(narrowed)

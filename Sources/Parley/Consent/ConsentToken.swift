@@ -56,8 +56,8 @@ public struct ConsentToken: Hashable, Sendable, CustomStringConvertible {
     /// The wire text: base64url without padding of the version 2 binary macaroon.
     public var serialized: String { Base64URL.encode(macaroon.serializedV2()) }
 
-    /// The wire text.
-    public var description: String { serialized }
+    /// `ConsentToken(<id>)`: names the token without printing the bearer credential itself.
+    public var description: String { "ConsentToken(\(id))" }
 
     /// The caveats as text, for people: first-party caveats verbatim (non-ASCII bytes escaped as `\xNN`),
     /// third-party caveats as `third-party caveat at <location>`.
