@@ -100,3 +100,44 @@ struct EncodingTests {
         #expect(Hex.decode("abc") == nil)
     }
 }
+
+@Suite("Hostile input never traps")
+struct MacaroonFuzzTests {
+    /// SplitMix64, so a failure replays from its seed.
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test("random bytes and mutated tokens parse or throw", arguments: [UInt64(1), 2, 3])
+    func fuzz(seed: UInt64) {
+        var random = SeededGenerator(state: seed)
+        let valid = Macaroon(rootKey: [1, 2, 3], identifier: Array("tok-1".utf8), location: Array("loc".utf8))
+            .addingFirstPartyCaveat(Array("aud = x".utf8)).addingFirstPartyCaveat(Array("fields in a,b".utf8)).serializedV2()
+        var parsed = 0
+        for round in 0..<4_000 {
+            var bytes: [UInt8]
+            if round % 2 == 0 {
+                bytes = (0..<Int.random(in: 0...80, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                if !bytes.isEmpty { bytes[0] = 2 }
+            } else {
+                bytes = valid
+                for _ in 0..<Int.random(in: 1...3, using: &random) {
+                    bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+                }
+            }
+            if let macaroon = try? Macaroon(v2: bytes) {
+                parsed += 1
+                #expect(macaroon.serializedV2() == bytes, "seed \(seed) round \(round): parse is not canonical")
+            }
+            _ = Base64URL.decode(String(decoding: bytes, as: UTF8.self))
+        }
+        #expect(parsed > 0, "seed \(seed): mutations should sometimes still parse")
+    }
+}
