@@ -5,19 +5,37 @@ package struct HMACSHA256: Sendable {
 
     /// Creates an authenticator keyed with `key` (any length; keys longer than 64 bytes are hashed first).
     package init(key: some Sequence<UInt8>) {
-        var block = Array(key)
-        if block.count > SHA256.blockByteCount { block = SHA256.hash(block) }
-        block += [UInt8](repeating: 0, count: SHA256.blockByteCount - block.count)
-        var innerPad = block
-        var outerPad = block
-        for index in 0..<SHA256.blockByteCount {
-            innerPad[index] ^= 0x36
-            outerPad[index] ^= 0x5c
+        let done: HMACSHA256? = key.withContiguousStorageIfAvailable { HMACSHA256(key: UnsafeRawBufferPointer($0)) }
+        if let done {
+            self = done
+        } else {
+            self = Array(key).withUnsafeBytes { HMACSHA256(key: $0) }
         }
-        inner = SHA256()
-        inner.update(innerPad)
-        outer = SHA256()
-        outer.update(outerPad)
+    }
+
+    /// Creates an authenticator keyed with raw bytes.
+    package init(key: UnsafeRawBufferPointer) {
+        guard key.count <= SHA256.blockByteCount else {
+            self = SHA256.hash(key).withUnsafeBytes { HMACSHA256(key: $0) }
+            return
+        }
+        var innerPad: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        var outerPad = innerPad
+        withUnsafeMutableBytes(of: &innerPad) { inner in
+            withUnsafeMutableBytes(of: &outerPad) { outer in
+                for index in 0..<SHA256.blockByteCount {
+                    let byte = index < key.count ? key[index] : 0
+                    inner[index] = byte ^ 0x36
+                    outer[index] = byte ^ 0x5c
+                }
+            }
+        }
+        var innerHash = SHA256()
+        withUnsafeBytes(of: innerPad) { innerHash.update($0) }
+        var outerHash = SHA256()
+        withUnsafeBytes(of: outerPad) { outerHash.update($0) }
+        inner = innerHash
+        outer = outerHash
     }
 
     /// The 32-byte authentication code of `message` under `key`, in one call.

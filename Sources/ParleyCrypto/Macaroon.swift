@@ -93,7 +93,8 @@ package struct Macaroon: Hashable, Sendable {
         guard let verificationID = caveat.verificationID else {
             return HMACSHA256.authenticationCode(for: caveat.identifier, key: signature)
         }
-        let combined = HMACSHA256.authenticationCode(for: verificationID, key: signature)
+        let combined =
+            HMACSHA256.authenticationCode(for: verificationID, key: signature)
             + HMACSHA256.authenticationCode(for: caveat.identifier, key: signature)
         return HMACSHA256.authenticationCode(for: combined, key: signature)
     }

@@ -78,65 +78,92 @@ package struct SHA256: Sendable {
     /// Pads the message and returns its 32-byte digest. The hasher must not be used afterwards.
     package mutating func finalize() -> [UInt8] {
         let bitLength = length &* 8
-        var padding = [UInt8](repeating: 0, count: 72)
-        padding[0] = 0x80
-        let padCount = pendingCount < 56 ? 56 - pendingCount : 120 - pendingCount
-        for index in 0..<8 { padding[padCount + index] = UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64(index))) }
-        let savedLength = length
-        padding.withUnsafeBytes { update(UnsafeRawBufferPointer(rebasing: $0[0..<(padCount + 8)])) }
-        length = savedLength
-        var digest = [UInt8](repeating: 0, count: SHA256.digestByteCount)
-        for (index, word) in [h0, h1, h2, h3, h4, h5, h6, h7].enumerated() {
-            digest[4 * index] = UInt8(truncatingIfNeeded: word >> 24)
-            digest[4 * index + 1] = UInt8(truncatingIfNeeded: word >> 16)
-            digest[4 * index + 2] = UInt8(truncatingIfNeeded: word >> 8)
-            digest[4 * index + 3] = UInt8(truncatingIfNeeded: word)
+        let count = pendingCount
+        var block = pending
+        var needsExtraBlock = false
+        withUnsafeMutableBytes(of: &block) { bytes in
+            bytes[count] = 0x80
+            for index in (count + 1)..<SHA256.blockByteCount { bytes[index] = 0 }
+            needsExtraBlock = count >= 56
+            if !needsExtraBlock { SHA256.storeLength(bitLength, into: bytes) }
         }
-        return digest
+        withUnsafeBytes(of: block) { compress(blocks: $0) }
+        if needsExtraBlock {
+            var last: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+            withUnsafeMutableBytes(of: &last) { SHA256.storeLength(bitLength, into: $0) }
+            withUnsafeBytes(of: last) { compress(blocks: $0) }
+        }
+        let words = (h0, h1, h2, h3, h4, h5, h6, h7)
+        return [UInt8](unsafeUninitializedCapacity: SHA256.digestByteCount) { digest, initialized in
+            withUnsafeBytes(of: words) { raw in
+                for index in 0..<8 {
+                    let word = raw.loadUnaligned(fromByteOffset: 4 * index, as: UInt32.self)
+                    digest[4 * index] = UInt8(truncatingIfNeeded: word >> 24)
+                    digest[4 * index + 1] = UInt8(truncatingIfNeeded: word >> 16)
+                    digest[4 * index + 2] = UInt8(truncatingIfNeeded: word >> 8)
+                    digest[4 * index + 3] = UInt8(truncatingIfNeeded: word)
+                }
+            }
+            initialized = SHA256.digestByteCount
+        }
+    }
+
+    private static func storeLength(_ bitLength: UInt64, into block: UnsafeMutableRawBufferPointer) {
+        for index in 0..<8 { block[56 + index] = UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64(index))) }
     }
 
     /// Runs the compression function over `blocks`, whose length is a multiple of 64.
     private mutating func compress(blocks: UnsafeRawBufferPointer) {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            var base = 0
-            while base < blocks.count {
-                for t in 0..<16 {
-                    let i = base + 4 * t
-                    w[t] = UInt32(blocks[i]) << 24 | UInt32(blocks[i + 1]) << 16 | UInt32(blocks[i + 2]) << 8 | UInt32(blocks[i + 3])
+        var a0 = h0, b0 = h1, c0 = h2, d0 = h3, e0 = h4, f0 = h5, g0 = h6, h0v = h7
+        SHA256.roundConstants.withUnsafeBufferPointer { k in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                var base = 0
+                while base + SHA256.blockByteCount <= blocks.count {
+                    for t in 0..<16 {
+                        w[t] = UInt32(bigEndian: blocks.loadUnaligned(fromByteOffset: base + 4 * t, as: UInt32.self))
+                    }
+                    for t in 16..<64 {
+                        let x = w[t - 15], y = w[t - 2]
+                        let s0 = x.rotatedRight(7) ^ x.rotatedRight(18) ^ (x >> 3)
+                        let s1 = y.rotatedRight(17) ^ y.rotatedRight(19) ^ (y >> 10)
+                        w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+                    }
+                    var a = a0, b = b0, c = c0, d = d0, e = e0, f = f0, g = g0, h = h0v
+                    for t in 0..<64 {
+                        let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
+                        let choice = (e & f) ^ (~e & g)
+                        let temp1 = h &+ s1 &+ choice &+ k[t] &+ w[t]
+                        let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
+                        let majority = (a & b) ^ (a & c) ^ (b & c)
+                        h = g
+                        g = f
+                        f = e
+                        e = d &+ temp1
+                        d = c
+                        c = b
+                        b = a
+                        a = temp1 &+ s0 &+ majority
+                    }
+                    a0 &+= a
+                    b0 &+= b
+                    c0 &+= c
+                    d0 &+= d
+                    e0 &+= e
+                    f0 &+= f
+                    g0 &+= g
+                    h0v &+= h
+                    base += SHA256.blockByteCount
                 }
-                for t in 16..<64 {
-                    let s0 = w[t - 15].rotatedRight(7) ^ w[t - 15].rotatedRight(18) ^ (w[t - 15] >> 3)
-                    let s1 = w[t - 2].rotatedRight(17) ^ w[t - 2].rotatedRight(19) ^ (w[t - 2] >> 10)
-                    w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-                }
-                var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
-                for t in 0..<64 {
-                    let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-                    let choice = (e & f) ^ (~e & g)
-                    let temp1 = h &+ s1 &+ choice &+ SHA256.roundConstants[t] &+ w[t]
-                    let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-                    let majority = (a & b) ^ (a & c) ^ (b & c)
-                    let temp2 = s0 &+ majority
-                    h = g
-                    g = f
-                    f = e
-                    e = d &+ temp1
-                    d = c
-                    c = b
-                    b = a
-                    a = temp1 &+ temp2
-                }
-                h0 &+= a
-                h1 &+= b
-                h2 &+= c
-                h3 &+= d
-                h4 &+= e
-                h5 &+= f
-                h6 &+= g
-                h7 &+= h
-                base += SHA256.blockByteCount
             }
         }
+        h0 = a0
+        h1 = b0
+        h2 = c0
+        h3 = d0
+        h4 = e0
+        h5 = f0
+        h6 = g0
+        h7 = h0v
     }
 
     private static let roundConstants: [UInt32] = [

@@ -9,12 +9,13 @@ public struct ConsentRootKey: Sendable, CustomStringConvertible, CustomDebugStri
     /// The required key length in bytes.
     public static let byteCount = 32
 
-    let bytes: [UInt8]
+    /// libmacaroons' derived key (`Spec/CONSENT.md` §1.2), computed once: the chain starts from it.
+    let derived: [UInt8]
 
     /// Creates a key from exactly 32 bytes; `nil` for any other length.
     public init?(bytes: [UInt8]) {
         guard bytes.count == ConsentRootKey.byteCount else { return nil }
-        self.bytes = bytes
+        derived = Macaroon.derivedKey(from: bytes)
     }
 
     /// Creates a key from 64 hexadecimal digits (either case); `nil` for anything else.
@@ -25,7 +26,8 @@ public struct ConsentRootKey: Sendable, CustomStringConvertible, CustomDebugStri
 
     /// Creates a key with 32 bytes drawn from `generator`, which must be cryptographically secure.
     public init(using generator: inout some RandomNumberGenerator) {
-        bytes = (0..<ConsentRootKey.byteCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let bytes = (0..<ConsentRootKey.byteCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        derived = Macaroon.derivedKey(from: bytes)
     }
 
     /// Always `ConsentRootKey(redacted)`.

@@ -56,14 +56,14 @@ public struct ConsentToken: Hashable, Sendable, CustomStringConvertible {
     /// The wire text: base64url without padding of the version 2 binary macaroon.
     public var serialized: String { Base64URL.encode(macaroon.serializedV2()) }
 
-    /// The wire text.
-    public var description: String { serialized }
+    /// `ConsentToken(<id>)`: names the token without printing the bearer credential itself.
+    public var description: String { "ConsentToken(\(id))" }
 
     /// The caveats as text, for people: first-party caveats verbatim (non-ASCII bytes escaped as `\xNN`),
     /// third-party caveats as `third-party caveat at <location>`.
     public var caveatTexts: [String] {
         macaroon.caveats.map { caveat in
-            guard caveat.isFirstParty else {
+            guard caveat.isFirstParty, caveat.location == nil else {
                 return "third-party caveat at " + String(decoding: caveat.location ?? [], as: UTF8.self)
             }
             return caveat.identifier.map { byte in
@@ -80,7 +80,7 @@ public struct ConsentToken: Hashable, Sendable, CustomStringConvertible {
     public func caveats() throws(ParleyError) -> [Caveat] {
         var result: [Caveat] = []
         for caveat in macaroon.caveats {
-            guard caveat.isFirstParty else {
+            guard caveat.isFirstParty, caveat.location == nil else {
                 throw ParleyError(.tokenUnknownCaveat, "token carries a third-party caveat; Parley tokens have none")
             }
             result.append(try Caveat(parsing: caveat.identifier))

@@ -58,6 +58,7 @@ public struct ConsentedData: Sendable, CustomStringConvertible, CustomReflectabl
 
     /// A mirror without the values.
     public var customMirror: Mirror {
-        Mirror(self, children: ["token": token.id, "holder": holder, "fields": values.keys.map(\.rawValue).sorted()], displayStyle: .struct)
+        Mirror(
+            self, children: ["token": token.id, "holder": holder, "fields": values.keys.map(\.rawValue).sorted()], displayStyle: .struct)
     }
 }
