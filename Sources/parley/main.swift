@@ -14,6 +14,8 @@ case "spec-table":
     status = SpecTableCommand.run(Array(arguments.dropFirst()))
 case "token":
     status = TokenCommand.run(Array(arguments.dropFirst()))
+case "simulate":
+    status = await SimulateCommand.run(Array(arguments.dropFirst()))
 case "help", "--help", "-h", nil:
     print(Usage.text)
     status = arguments.isEmpty ? 64 : 0

@@ -38,17 +38,16 @@ extension CompanyAgent {
         case .accept(let accept):
             return await accepted(accept, session: id, now: now)
         case .consentGrant(let grant):
-            update(id) { $0.grants[grant.tokenID] = grant }
-            eventSinkYield(.consentGranted(id, tokenID: grant.tokenID, fields: grant.fields, purpose: grant.purpose))
+            if let error = receiveGrant(grant, session: id, now: now) { return [.error(.init(error))] }
             return []
         case .disclose(let disclose):
-            update(id) { $0.disclosed[disclose.tokenID, default: [:]].merge(disclose.data) { _, new in new } }
+            if let error = receiveDisclosure(disclose, session: id) { return [.error(.init(error))] }
             return await proceedToBooking(session: id, now: now)
         case .consentDeny:
             await store.release(session: id)
             return [.decline(.init(reason: "data-required", text: "We cannot hold the booking without that data."))]
         case .consentRevoke(let revoke):
-            recordRevocation(revoke.tokenID)
+            recordRevocation(revoke.tokenID, at: now)
             return []
         case .reject, .close, .error:
             await store.release(session: id)
@@ -125,20 +124,15 @@ extension CompanyAgent {
             }
             return [.decline(.init(reason: "slot-taken", text: "That time was just taken; nothing else is free near it."))]
         }
-        update(id) { state in
-            for grant in accept.grants { state.grants[grant.tokenID] = grant }
-            for disclosure in accept.disclosures { state.disclosed[disclosure.tokenID, default: [:]].merge(disclosure.data) { _, new in new } }
-        }
-        for grant in accept.grants {
-            eventSinkYield(.consentGranted(id, tokenID: grant.tokenID, fields: grant.fields, purpose: grant.purpose))
-        }
+        for grant in accept.grants { _ = receiveGrant(grant, session: id, now: now) }
+        for disclosure in accept.disclosures { _ = receiveDisclosure(disclosure, session: id) }
         return await proceedToBooking(session: id, now: now)
     }
 
     /// Asks for the first unmet data requirement, or commits the booking and confirms it.
     private func proceedToBooking(session id: SessionID, now: Instant) async -> [Message] {
         guard let state = sessionState(id), let proposal = state.machine.acceptedProposal else { return [] }
-        let requirements = proposal.requires + state.machine.acceptedAddOns.compactMap { proposal.addOn($0) }.flatMap(\.requires)
+        let requirements = state.rescheduling != nil ? [] : proposal.requires + state.machine.acceptedAddOns.compactMap { proposal.addOn($0) }.flatMap(\.requires)
         if let missing = requirements.first(where: { !state.isSatisfied($0) }) {
             var requestID: ConsentRequestID = "cr"
             update(id) { requestID = $0.nextConsentRequestID() }
@@ -146,10 +140,12 @@ extension CompanyAgent {
                 id: requestID, fields: missing.fields, purpose: missing.purpose, retentionDays: missing.retentionDays,
                 text: "We need \(missing.fields.map(\.rawValue).joined(separator: ", ")) for \(missing.purpose)."))]
         }
-        let heldFor = state.value(of: .givenName, for: .booking)
+        let heldFor = state.data.values.sorted { $0.token.id < $1.token.id }.lazy
+            .compactMap { try? $0.value(of: .givenName, for: .booking, at: now, ledger: self.ledger) }.first
         let price = Self.price(of: proposal, addOns: state.machine.acceptedAddOns)
         let customer = state.machine.peer ?? "unknown"
         if var moving = state.rescheduling {
+            // The booking's data was consented to when it was made; moving it needs no new data.
             moving.slot = proposal.slot
             moving.session = id
             moving.revision += 1
@@ -166,7 +162,9 @@ extension CompanyAgent {
         guard await store.commit(record, now: now) else {
             return [.decline(.init(reason: "slot-taken", text: "The hold expired and the time was taken."))]
         }
-        return [.confirm(confirmation(of: record, status: .booked, proposal: proposal, session: id))]
+        let confirm = confirmation(of: record, status: .booked, proposal: proposal, session: id)
+        bind(session: id, to: record.id, agreementDigest: confirm.agreementDigest)
+        return [.confirm(confirm)]
     }
 
     private func cancelBooking(_ reference: BookingReference, customer: AgentID, session id: SessionID, now: Instant) async -> [Message] {

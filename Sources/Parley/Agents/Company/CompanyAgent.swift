@@ -27,8 +27,10 @@ public actor CompanyAgent {
     private var sessions: [SessionID: CompanySession] = [:]
     var bookingCounter = 0
     let local: LocalTime?
-    /// Revoked token ids (from `consent-revoke` in any session).
-    private var revokedTokens: Set<TokenID> = []
+    /// The consent this agent received: receipts and revocations.
+    public private(set) var ledger = ConsentLedger()
+    /// Data received for each booking, readable only through its consent.
+    private var bookingData: [BookingReference: [ConsentedData]] = [:]
 
     func sessionState(_ id: SessionID) -> CompanySession? { sessions[id] }
 
@@ -40,9 +42,22 @@ public actor CompanyAgent {
 
     func eventSinkYield(_ event: AgentEvent) { eventSink.yield(event) }
 
-    func recordRevocation(_ token: TokenID) {
-        revokedTokens.insert(token)
+    func recordRevocation(_ token: TokenID, at instant: Instant) {
+        ledger.recordRevocation(of: token, at: instant)
         eventSink.yield(.consentRevoked(token))
+    }
+
+    func recordReceipt(_ receipt: ConsentReceipt) { ledger.record(receipt) }
+
+    /// Files the session's consented data under the booking and binds its receipts to the agreement.
+    func bind(session id: SessionID, to booking: BookingReference, agreementDigest: String) {
+        guard let state = sessions[id] else { return }
+        bookingData[booking, default: []] += state.data.values.sorted { $0.token.id < $1.token.id }
+        for tokenID in state.grants.keys {
+            guard var receipt = ledger.receipt(for: tokenID) else { continue }
+            receipt.transcriptDigest = agreementDigest
+            ledger.record(receipt)
+        }
     }
 
     /// Creates a company agent.
@@ -122,8 +137,35 @@ public actor CompanyAgent {
     /// The phase of `session`.
     public func phase(of session: SessionID) -> SessionPhase? { sessions[session]?.machine.phase }
 
-    /// Whether a token has been revoked by its issuer.
-    public func isRevoked(_ token: TokenID) -> Bool { revokedTokens.contains(token) }
+    /// The consent receipts this agent holds, one per grant received.
+    public var receipts: [ConsentReceipt] { ledger.receipts }
+
+    /// The personal data received for `booking`, each piece readable only within its consent.
+    public func consentedData(for booking: BookingReference) -> [ConsentedData] { bookingData[booking] ?? [] }
+
+    /// Reads `field` of the person who made `booking`, for `purpose`, at `now`: checked against the
+    /// token's scope and this agent's revocations on every call.
+    ///
+    /// - Throws: the token's error (`token-revoked`, `token-expired`, `token-purpose-not-allowed`,
+    ///   `token-field-not-covered`), or `unknown-reference` when no data was received for the booking.
+    public func personalData(_ field: DataField, of booking: BookingReference, for purpose: Purpose, at now: Instant) throws(ParleyError) -> String {
+        let candidates = bookingData[booking] ?? []
+        guard !candidates.isEmpty else {
+            throw ParleyError(.unknownReference, "no personal data was received for booking '\(booking)'", fault: .local)
+        }
+        var lastError = ParleyError(.tokenFieldNotCovered, "no consent covers '\(field)' for booking '\(booking)'", fault: .local)
+        for data in candidates where data.disclosedFields.contains(field) {
+            do {
+                let value = try data.value(of: field, for: purpose, at: now, ledger: ledger)
+                eventSink.yield(.consentUsed(tokenID: data.token.id, field: field, purpose: purpose, allowed: true))
+                return value
+            } catch {
+                eventSink.yield(.consentUsed(tokenID: data.token.id, field: field, purpose: purpose, allowed: false))
+                lastError = error
+            }
+        }
+        throw lastError
+    }
 
     /// Sessions known to the agent, open or finished.
     public var sessionCount: Int { sessions.count }

@@ -13,9 +13,9 @@ struct CompanySession: Sendable {
     var proposalCounter = 0
     var questionCounter = 0
     var consentCounter = 0
-    /// Grants received, and the data disclosed under each.
-    var grants: [TokenID: Message.ConsentGrant] = [:]
-    var disclosed: [TokenID: [DataField: String]] = [:]
+    /// Grants received (checked against their tokens), and the data disclosed under each.
+    var grants: [TokenID: (grant: Message.ConsentGrant, token: ConsentToken)] = [:]
+    var data: [TokenID: ConsentedData] = [:]
     /// Events queued while the session was busy handling another one.
     var inbox = SerialInbox()
 
@@ -38,21 +38,13 @@ struct CompanySession: Sendable {
         return ConsentRequestID(stringLiteral: "cr\(consentCounter)")
     }
 
-    /// Whether the data disclosed so far satisfies `requirement`: some grant for its purpose covers
+    /// Whether the data disclosed so far satisfies `requirement`: a grant for its purpose covers
     /// its fields and every field was disclosed under it.
     func isSatisfied(_ requirement: DataRequirement) -> Bool {
-        grants.values.contains { grant in
-            grant.purpose == requirement.purpose && requirement.fields.allSatisfy { field in
-                grant.fields.contains(field) && disclosed[grant.tokenID]?[field] != nil
+        grants.values.contains { entry in
+            entry.grant.purpose == requirement.purpose && requirement.fields.allSatisfy { field in
+                entry.grant.fields.contains(field) && data[entry.grant.tokenID]?.disclosedFields.contains(field) == true
             }
         }
-    }
-
-    /// A disclosed value for `field` under a grant for `purpose`, if any.
-    func value(of field: DataField, for purpose: Purpose) -> String? {
-        for grant in grants.values.sorted(by: { $0.tokenID < $1.tokenID }) where grant.purpose == purpose {
-            if let value = disclosed[grant.tokenID]?[field] { return value }
-        }
-        return nil
     }
 }
