@@ -28,7 +28,7 @@ public struct JSONLinesTransport: EncodedTransport {
     public init(stream: any ByteStream, codec: WireCodec = WireCodec()) {
         self.stream = stream
         self.codec = codec
-        let reader = JSONLinesReader(stream: stream, codec: codec)
+        let reader = JSONLinesReader(stream: stream, codec: codec, isClosed: isClosed)
         self.inbound = AsyncStream(unfolding: { await reader.next() })
     }
 
@@ -73,10 +73,12 @@ actor JSONLinesReader {
     private var pending: [TransportEvent] = []
     private var nextPending = 0
     private var isFinished = false
+    private let isClosed: TransportLock<Bool>
 
-    init(stream: any ByteStream, codec: WireCodec) {
+    init(stream: any ByteStream, codec: WireCodec, isClosed: TransportLock<Bool>) {
         self.stream = stream
         self.codec = codec
+        self.isClosed = isClosed
         self.splitter = JSONLineSplitter(maximumLineBytes: codec.limits.maximumBytes)
     }
 
@@ -94,8 +96,9 @@ actor JSONLinesReader {
                 pending = splitter.feed(chunk).map(event)
             } else {
                 isFinished = true
-                // A cancelled read is not the end of the input: a partial line is not a final line.
-                if !Task.isCancelled { pending = splitter.finish().map(event) }
+                // Only the end of the input makes a partial line a final line; a cancelled read or a
+                // local close does not.
+                if !Task.isCancelled, !isClosed.withLock({ $0 }) { pending = splitter.finish().map(event) }
             }
         }
     }

@@ -116,7 +116,7 @@ struct InProcessTransportTests {
         #expect(await sender.value?.code == .busy)
         #expect(company.inboundLoad.suspendedSenders == 0)
         #expect(S.envelopes(await S.take(1, from: company.inbound)).map(\.sequence) == [1])
-        try await customer.send(S.envelope(sequence: 3)) // would suspend if the cancelled sender still held a place
+        try await customer.send(S.envelope(sequence: 3))  // would suspend if the cancelled sender still held a place
         #expect(S.envelopes(await S.take(1, from: company.inbound)).map(\.sequence) == [3])
     }
 
