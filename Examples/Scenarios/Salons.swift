@@ -1,4 +1,4 @@
-import Parley
+public import Parley
 
 /// The companies of the scenarios.
 public enum Salons {

@@ -1,4 +1,4 @@
-import Parley
+public import Parley
 
 /// One played-out scenario: the outcome and everything needed to check its privacy facts.
 public struct ScenarioRun: Sendable {

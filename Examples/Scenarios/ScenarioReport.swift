@@ -1,10 +1,10 @@
-import Parley
+public import Parley
 
 /// Plain-text reports of a scenario run, for the examples and `parley demo`.
 public enum ScenarioReport {
     /// The dialogue of every session, one line per message.
     public static func dialogue(of run: ScenarioRun) -> String {
-        run.transcripts.map { Transcript(envelopes: $0).render() }.joined(separator: "\n\n")
+        run.transcripts.compactMap { try? Transcript(envelopes: $0).render() }.joined(separator: "\n\n")
     }
 
     /// One paragraph: the outcome and what each company received.

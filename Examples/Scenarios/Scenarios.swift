@@ -1,4 +1,4 @@
-import Parley
+public import Parley
 
 /// The reference scenarios of `scenarios.md`, played between real agents.
 public enum Scenarios {

@@ -1,4 +1,4 @@
-import Parley
+public import Parley
 
 /// The fixed world the reference scenarios play in: the date, the zone, the people and the companies.
 public enum World {

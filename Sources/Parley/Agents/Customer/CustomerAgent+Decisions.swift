@@ -119,9 +119,10 @@ extension CustomerAgent {
         // The company may use the data until the appointment is over plus the retention period.
         let until = (proposal?.slot.end ?? now).adding(seconds: Int64(max(retentionDays, 1)) * 86_400)
         let tokenID = TokenID(stringLiteral: "t-\(random.hex())")
-        let grant = consent.grant(
+        guard let grant = consent.grant(
             tokenID: tokenID, request: request, audience: company, purpose: purpose, fields: fields, expiresAt: until,
             retentionDays: retentionDays, session: session, now: now, transcriptDigest: sessions[session]?.machine.agreementDigest ?? "")
+        else { return nil }
         sessions[session]?.grants.append(grant)
         eventSink.yield(.consentGranted(session, tokenID: tokenID, fields: fields, purpose: purpose))
         return (grant, Message.Disclose(tokenID: tokenID, data: data))

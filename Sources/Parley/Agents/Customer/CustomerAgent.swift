@@ -31,8 +31,8 @@ public actor CustomerAgent {
     let approval: (@Sendable (ApprovalRequest) async -> Bool)?
     let clock: any AgentClock
     let configuration: SessionStateMachine.Configuration
-    let consent: ConsentAuthority
-    var random: SplitMix64
+    var consent: ConsentAuthority
+    var random: SeededRandom
     var sessions: [SessionID: CustomerSession] = [:]
     private var sessionOrder: [SessionID] = []
     var inboxes: [SessionID: SerialInbox] = [:]
@@ -66,7 +66,7 @@ public actor CustomerAgent {
         self.clock = clock
         self.configuration = configuration
         self.consent = ConsentAuthority(issuer: id, rootKey: consentKey)
-        self.random = SplitMix64(seed: seed)
+        self.random = SeededRandom(seed: seed)
         self.timers = TimerScheduler(clock: clock)
         (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1024))
     }
