@@ -151,11 +151,37 @@ struct CalendarEventTests {
         #expect(tokyoZone.filter { $0.hasPrefix("BEGIN:") } == ["BEGIN:STANDARD"])
         #expect(tokyoZone.contains("TZOFFSETTO:+0900"))
 
+        // Southern hemisphere: in May, Sydney has left DST (5 April 2026) and enters it again on 4 October.
+        let sydneyLines = Self.unfolded(Self.ics(Self.sydney))
+        #expect(sydneyLines.contains("DTSTART;TZID=Australia/Sydney:20260503T180000"))
+        let sydneyZone = Self.component("VTIMEZONE", in: sydneyLines)
+        #expect(sydneyZone.filter { $0.hasPrefix("BEGIN:") } == ["BEGIN:STANDARD", "BEGIN:DAYLIGHT"])
+        #expect(Self.component("STANDARD", in: sydneyZone).contains("DTSTART:20260405T030000"))
+        #expect(Self.component("DAYLIGHT", in: sydneyZone).contains("TZOFFSETTO:+1100"))
+
         var unknown = TranscriptSample.confirm()
         unknown.timeZone = "Mars/Olympus_Mons"
         let unknownLines = Self.unfolded(Self.ics(unknown))
         #expect(unknownLines.contains("DTSTART:20260503T080000Z"))
         #expect(!unknownLines.contains("BEGIN:VTIMEZONE"))
+    }
+
+    /// The S1 booking moved to Australia/Sydney (10:00 Berlin is 18:00 there).
+    static var sydney: Message.Confirm {
+        var confirm = TranscriptSample.confirm()
+        confirm.timeZone = "Australia/Sydney"
+        return confirm
+    }
+
+    @Test("an event on the day DST starts uses the new offset")
+    func dstDay() {
+        var confirm = TranscriptSample.confirm()
+        confirm.slot = Slot(start: Instant(rfc3339: "2026-03-29T08:00:00Z")!, end: Instant(rfc3339: "2026-03-29T09:00:00Z")!)
+        let lines = Self.unfolded(Self.ics(confirm))
+        #expect(lines.contains("DTSTART;TZID=Europe/Berlin:20260329T100000"))
+        let zone = Self.component("VTIMEZONE", in: lines)
+        #expect(zone.filter { $0.hasPrefix("BEGIN:") } == ["BEGIN:DAYLIGHT", "BEGIN:STANDARD"])
+        #expect(Self.component("DAYLIGHT", in: zone).contains("DTSTART:20260329T020000"))
     }
 
     /// Writes sample files for `Tests/interop/check_ics.py` when `PARLEY_ICS_OUT` names a directory.
@@ -167,6 +193,7 @@ struct CalendarEventTests {
             ("s1-booked.ics", TranscriptSample.confirm()),
             ("s8-rescheduled.ics", TranscriptSample.confirm(status: .rescheduled, at: 11, revision: 1)),
             ("s8-cancelled.ics", TranscriptSample.confirm(status: .cancelled, at: 11, revision: 2)),
+            ("sydney-booked.ics", Self.sydney),
         ]
         for (name, confirm) in samples {
             let url = URL(fileURLWithPath: directory).appendingPathComponent(name)
