@@ -140,7 +140,8 @@ public actor CustomerAgent {
 
     /// Revokes a consent token in this agent's ledger (its own verification refuses the token and
     /// every token narrowed from it at once) and tells `company` in a session of its own.
-    /// Returns whether the company was told (the session closed cleanly).
+    /// Returns whether the company was told: the revocation was sent and the session closed cleanly
+    /// (the company applies it when the message arrives).
     @discardableResult
     public func revoke(_ token: TokenID, at company: AgentID) async -> Bool {
         consent.revoke(token, at: clock.now)
