@@ -69,6 +69,12 @@ enum Usage {
         usage: parley <command> [options]
 
         commands:
+          demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE]
+                                   play a reference scenario between two agents and print the dialogue
+          serve --role company|customer --scenario NAME
+                                   run a scenario agent on stdin/stdout (JSON Lines envelopes)
+          simulate [--sessions N] [--seed S] [--drop P] [--duplicate P] [--reorder P] [--corrupt P]
+                                   many sessions over a faulty network, deterministically; prints a summary
           validate FILE|-          check a JSON Lines file of envelopes; exits 1 if any line is invalid
           spec-table [transitions|errors]
                                    print the transition table and error codes as Spec/PROTOCOL.md has them
