@@ -163,7 +163,7 @@ extension ParleyError.Code {
         case .invalidField: return "a member has the wrong type or breaks its rule"
         case .noCommonVersion: return "the hellos share no version"
         case .unexpectedMessage: return "no transition admits the message in the current phase"
-        case .misaddressed: return "wrong session, recipient or sender for this session"
+        case .misaddressed: return "wrong session, recipient or sender for this session (dropped, reported locally)"
         case .duplicateConflict: return "a processed message id arrives with a different body"
         case .replayedMessage: return "a new message id reuses an old sequence number"
         case .sessionClosed: return "the session has ended"

@@ -157,7 +157,8 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
             return reject(envelope, ParleyError(.sessionClosed, "the session has ended (\(phase))"), now: now)
         }
         guard envelope.session == session, envelope.to == local, peer == nil || envelope.from == peer else {
-            return reject(envelope, ParleyError(.misaddressed, "envelope is not for this session and agent"), now: now)
+            // Not part of this session: it must not touch it, not even with a reply in its sequence (§8).
+            return [.rejected(ParleyError(.misaddressed, "envelope is not for this session and agent", offendingMessage: envelope.id))]
         }
         if peer == nil { peer = envelope.from }
         acknowledge(upTo: envelope.acknowledged)

@@ -126,7 +126,7 @@ public enum TransitionTable {
     /// Error codes after which a session cannot go on (§8): the receiver of an `error` with one of
     /// them, and its sender, move to `failed`.
     public static let fatalErrorCodes: Set<ParleyError.Code> = [
-        .noCommonVersion, .unsupportedVersion, .sessionClosed, .misaddressed, .deadlineExceeded, .limitExceeded,
+        .noCommonVersion, .unsupportedVersion, .sessionClosed, .deadlineExceeded, .limitExceeded,
         .internalError, .agreementMismatch,
     ]
 

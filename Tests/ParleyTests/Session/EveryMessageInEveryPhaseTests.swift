@@ -32,6 +32,7 @@ struct EveryMessageInEveryPhaseTests {
                 if sender == role {
                     // An envelope claiming to come from our own role is from the wrong agent.
                     #expect(rejected.map(\.code) == [.misaddressed], "\(role) \(phase) \(kind)")
+                    #expect(actions.compactMap(\.sentEnvelope).isEmpty, "a misaddressed envelope must not be answered in the session")
                     continue
                 }
                 let rows = TransitionTable.rows(in: phase, from: sender, kind: kind)
