@@ -24,6 +24,7 @@ let package = Package(
     products: [
         .library(name: "Parley", targets: ["Parley"]),
         .executable(name: "parley", targets: ["parley"]),
+        .executable(name: "parley-bench", targets: ["parley-bench"]),
     ],
     targets: [
         // SHA-256, HMAC-SHA256 and the macaroon format. Internal to the package: `package` access only.
@@ -32,6 +33,8 @@ let package = Package(
         // The reference scenarios (scenarios.md) as code, shared by the examples, the CLI and the tests.
         .target(name: "ParleyScenarios", dependencies: ["Parley"], path: "Examples/Scenarios", swiftSettings: strictSettings),
         .executableTarget(name: "parley", dependencies: ["Parley", "ParleyScenarios"], swiftSettings: strictSettings),
+        // Benchmarks: `swift run -c release parley-bench`; figures in BENCHMARKS.md.
+        .executableTarget(name: "parley-bench", dependencies: ["Parley"], swiftSettings: strictSettings),
         .testTarget(name: "ParleyCryptoTests", dependencies: ["ParleyCrypto"], swiftSettings: strictSettings),
         .testTarget(name: "ParleyTests", dependencies: ["Parley", "ParleyCrypto", "ParleyScenarios"], swiftSettings: strictSettings),
     ]

@@ -1,0 +1,112 @@
+import Foundation
+import Parley
+
+extension Bench {
+    /// Encode and decode per message: Parley's wire codec vs Foundation's JSONEncoder/JSONDecoder defaults.
+    static func codecComparison() async -> [String] {
+        let proposal = Proposal(
+            id: "p2", service: "haircut-women", slot: Slot(start: ten, end: ten.adding(minutes: 45)), timeZone: "Europe/Berlin",
+            price: Money(amount: 4500, currency: "EUR"), cancellation: CancellationPolicy(freeUntilMinutesBefore: 1440, fee: nil),
+            requires: [requirement], expiresAt: now.adding(minutes: 15), location: "Hauptstraße 1, 10827 Berlin")
+        let envelope = Envelope(
+            id: "k4", session: "s-6b7f2c1d9e8a4f3b", from: "salon.example/bot", to: "assistant.example/lisa", sequence: 4,
+            acknowledged: 3, inReplyTo: "c3", sentAt: now, message: .offer(.init(proposals: [proposal])))
+        let codec = WireCodec()
+        let bytes = codec.encode(envelope)
+        let foundationBytes = try! JSONEncoder().encode(envelope)
+        let count = 20_000
+        var lines = ["sample: an offer envelope of \(bytes.count) bytes (canonical)"]
+        let ourEncode = await Measurement.run("Parley encode (canonical RFC 8785)", unit: "msg/s", count: count) {
+            for _ in 0..<count { _ = codec.encode(envelope) }
+        }
+        let foundationEncode = await Measurement.run("Foundation JSONEncoder encode (defaults)", unit: "msg/s", count: count) {
+            for _ in 0..<count { _ = try! JSONEncoder().encode(envelope) }
+        }
+        let ourDecode = await Measurement.run("Parley decode (strict, typed)", unit: "msg/s", count: count) {
+            for _ in 0..<count { _ = try! codec.decode(bytes) }
+        }
+        let foundationDecode = await Measurement.run("Foundation JSONDecoder decode (defaults)", unit: "msg/s", count: count) {
+            for _ in 0..<count { _ = try! JSONDecoder().decode(Envelope.self, from: foundationBytes) }
+        }
+        lines += [ourEncode.line, foundationEncode.line, ourDecode.line, foundationDecode.line]
+        lines.append(String(format: "per message: Parley encode %.2f µs vs Foundation %.2f µs (%.1f×); decode %.2f µs vs %.2f µs (%.1f×); target ≥ 5×",
+            1e6 / ourEncode.median, 1e6 / foundationEncode.median, ourEncode.median / foundationEncode.median,
+            1e6 / ourDecode.median, 1e6 / foundationDecode.median, ourDecode.median / foundationDecode.median))
+        return lines
+    }
+
+    /// Mint, narrow, serialise, parse + verify.
+    static func consent() -> [String] {
+        let key = ConsentRootKey(bytes: Array(repeating: 7, count: 32))!
+        let issuer = ConsentIssuer(agent: "assistant.example/lisa", rootKey: key)
+        let scope = ConsentScope(
+            audience: "salon.example/bot", purposes: [.booking], fields: [.givenName], expiry: now.adding(seconds: 86_400 * 30),
+            retention: RetentionPeriod(days: 30))
+        let token = try! issuer.mint(id: "t-0123456789abcdef0123456789abcdef", scope: scope)
+        let serialized = token.serialized
+        let use = ConsentUse(audience: "salon.example/bot", purpose: .booking, fields: [.givenName], at: now)
+        let count = 20_000
+        func measure(_ name: String, _ body: () -> Void) -> String {
+            var rates: [Double] = []
+            for round in 0..<6 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                for _ in 0..<count { body() }
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                if round > 0 { rates.append(Double(count) / seconds) }
+            }
+            return Measurement(name: name, unit: "ops/s", rates: rates).line
+        }
+        return [
+            measure("mint (4 caveats + retention)") { _ = try! issuer.mint(id: "t-0123456789abcdef0123456789abcdef", scope: scope) },
+            measure("narrow (add a fields caveat)") { _ = token.attenuated(by: .fields([.givenName])) },
+            measure("serialise (v2 binary, base64url)") { _ = token.serialized },
+            measure("parse + verify") { _ = try! issuer.verify(serialized: serialized, for: use) },
+        ]
+    }
+
+    /// Opens `count` sessions (customer hello answered by the company) and leaves them idle.
+    static func idleSessions(_ count: Int) async -> String {
+        let company = company()
+        let before = residentBytes()
+        for index in 0..<count {
+            _ = await company.handle(.envelope(hello(index)), now: now)
+        }
+        let after = residentBytes()
+        let perSession = Double(after - before) / Double(count)
+        let phase = await company.phase(of: SessionID(stringLiteral: "s-\(count - 1)"))
+        return String(format: "%9d idle sessions (phase %@): %@ resident → %.0f bytes per session (target ≤ 2048)",
+            count, phase?.rawValue ?? "?", mebibytes(after - before), perSession)
+    }
+
+    static func hello(_ index: Int) -> Envelope {
+        Envelope(
+            id: "c1", session: SessionID(stringLiteral: "s-\(index)"), from: "assistant.example/lisa", to: "salon.example/bot", sequence: 1,
+            sentAt: now, message: .hello(.init(role: .customer)))
+    }
+
+    /// Opens and closes `sessions` sessions three times, purging finished ones; resident memory after each round.
+    static func leakCheck(sessions: Int) async -> [String] {
+        let company = company()
+        var lines: [String] = ["before: \(mebibytes(residentBytes()))"]
+        var previous = 0
+        for round in 1...3 {
+            for index in 0..<sessions {
+                let id = round * sessions + index
+                _ = await company.handle(.envelope(hello(id)), now: now)
+                let close = Envelope(
+                    id: "c2", session: SessionID(stringLiteral: "s-\(id)"), from: "assistant.example/lisa", to: "salon.example/bot",
+                    sequence: 2, acknowledged: 1, sentAt: now, message: .close(.init(outcome: "done")))
+                _ = await company.handle(.envelope(close), now: now)
+                if index % 10_000 == 9_999 { await company.purgeFinishedSessions() }
+            }
+            await company.purgeFinishedSessions()
+            let resident = residentBytes()
+            lines.append("after round \(round) (\(sessions) sessions opened and closed): \(mebibytes(resident))"
+                + (round > 1 ? String(format: ", growth since round %d: %@", round - 1, mebibytes(resident - previous)) : ""))
+            previous = resident
+            let open = await company.sessionCount
+            lines.append("  sessions still held by the agent: \(open)")
+        }
+        return lines
+    }
+}
