@@ -190,6 +190,14 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
         return actions
     }
 
+    /// Consumes one transport event: a decoded envelope, or input that could not be decoded.
+    public mutating func consume(_ event: TransportEvent, now: Instant) -> [SessionAction] {
+        switch event {
+        case .envelope(let envelope): return messageReceived(envelope, now: now)
+        case .undecodable(let error, _, _, let sequence): return malformedMessageReceived(error, sequence: sequence, now: now)
+        }
+    }
+
     /// Consumes a timer expiry.
     public mutating func timerFired(_ timer: SessionTimer, now: Instant) -> [SessionAction] {
         guard !phase.isTerminal else { return [] }

@@ -182,11 +182,7 @@ public actor CompanyAgent {
         var next = sessions[session]?.inbox.admit(event)
         while let current = next {
             guard var state = sessions[session] else { break }
-            let actions: [SessionAction]
-            switch current {
-            case .envelope(let envelope): actions = state.machine.messageReceived(envelope, now: now)
-            case .undecodable(let error, _, _, let sequence): actions = state.machine.malformedMessageReceived(error, sequence: sequence, now: now)
-            }
+            let actions = state.machine.consume(current, now: now)
             sessions[session] = state
             output.append(await execute(actions, session: session, now: now))
             next = sessions[session]?.inbox.next()
