@@ -182,8 +182,10 @@ public actor CompanyAgent {
         var next = sessions[session]?.inbox.admit(event)
         while let current = next {
             guard var state = sessions[session] else { break }
+            let before = state.machine.phase
             let actions = state.machine.consume(current, now: now)
             sessions[session] = state
+            if before != state.machine.phase { eventSink.yield(.phaseChanged(session, from: before, to: state.machine.phase)) }
             output.append(await execute(actions, session: session, now: now))
             next = sessions[session]?.inbox.next()
         }
@@ -230,7 +232,7 @@ public actor CompanyAgent {
                 eventSink.yield(.messageSent(envelope))
             }
             if before != state.machine.phase { eventSink.yield(.phaseChanged(session, from: before, to: state.machine.phase)) }
-            if case .finish(let end)? = actions.last { eventSink.yield(.sessionEnded(session, end)) }
+            for case .finish(let end) in actions { eventSink.yield(.sessionEnded(session, end)) }
             return output
         } catch {
             // Our own logic tried to break the protocol: a bug. Fail the session rather than the process.

@@ -13,8 +13,10 @@ extension CustomerAgent {
         var next = inboxes[session, default: SerialInbox()].admit(event)
         while let current = next {
             guard var state = sessions[session] else { break }
+            let before = state.machine.phase
             let actions = state.machine.consume(current, now: now)
             sessions[session] = state
+            if before != state.machine.phase { eventSink.yield(.phaseChanged(session, from: before, to: state.machine.phase)) }
             output.append(await execute(actions, session: session, now: now))
             next = inboxes[session]?.next()
         }
@@ -69,12 +71,17 @@ extension CustomerAgent {
     func send(_ message: Message, session: SessionID, now: Instant, inReplyTo: MessageID? = nil) -> AgentOutput {
         guard var state = sessions[session] else { return AgentOutput() }
         var output = AgentOutput()
+        let before = state.machine.phase
+        defer {
+            if let after = sessions[session]?.machine.phase, after != before { eventSink.yield(.phaseChanged(session, from: before, to: after)) }
+        }
         do {
             let actions = try state.machine.send(message, inReplyTo: inReplyTo, now: now)
             for case .send(let envelope) in actions {
                 state.transcript.append(envelope)
                 eventSink.yield(.messageSent(envelope))
             }
+            for case .finish(let end) in actions { eventSink.yield(.sessionEnded(session, end)) }
             sessions[session] = state
             output.absorb(actions, session: session)
         } catch {
