@@ -127,11 +127,18 @@ public final class ConformanceContext: @unchecked Sendable {
     /// Checks that a session the peer should have ended is over: a new message gets `session-closed`,
     /// silence, or the peer's end (§6.1: "SHOULD reply error session-closed").
     public func expectEnded(_ session: inout ScriptedSession, what: String) async throws {
-        try await send(.hello(.init(role: session.role)), in: &session, expectRejection: true)
+        let probe = session.envelope(.hello(.init(role: session.role)), expectRejection: true)
+        do { try await peer.send(probe) } catch { return }  // the peer has gone: ended
         guard let reply = try await nextIfAny(in: &session) else { return }
         if case .error(let report) = reply.message, report.code == ParleyError.Code.sessionClosed.wireValue { return }
         if reply.kind == .close { return }
         throw ConformanceFailure("\(what): the session should have ended, but a new message got '\(reply.kind)'", envelope: reply)
+    }
+
+    /// Checks that a session in `ready` goes on: a request gets proposals.
+    public func expectProceeds(_ session: inout ScriptedSession, what: String) async throws {
+        let request = try await send(.request(.init(service: profile.service, windows: [profile.wideWindow])), in: &session)
+        try await expect([.offer, .counterOffer], in: &session, after: request, what: "\(what): a request to show the session goes on")
     }
 
     /// Checks that the session goes on in an unchanged phase: an illegal probe gets `unexpected-message`.

@@ -35,7 +35,7 @@ enum CompanyCases {
             var session = try await context.greet()
             try await context.send(line: line(session))
             try await context.expectError(code, in: &session, answering: nil, what: "an undecodable line")
-            try await context.expectAlive(&session, what: "after '\(code)'")
+            try await context.expectProceeds(&session, what: "after '\(code)'")
         }
     }
 
@@ -55,7 +55,7 @@ enum CompanyCases {
             if fatal {
                 try await context.expectEnded(&session, what: "after the fatal '\(code)'")
             } else {
-                try await context.expectAlive(&session, what: "after '\(code)'")
+                try await context.expectProceeds(&session, what: "after '\(code)'")
             }
         }
     }
