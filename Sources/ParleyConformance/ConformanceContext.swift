@@ -73,11 +73,18 @@ public final class ConformanceContext: @unchecked Sendable {
     ///
     /// - Throws: ``ConformanceFailure`` when nothing comes within the reply timeout, the peer ends,
     ///   writes an undecodable line, or sends a message the transition table does not allow.
-    public func next(in session: inout ScriptedSession, after sent: Envelope? = nil, within seconds: Double? = nil) async throws -> Envelope {
-        guard let envelope = try await nextEnvelope(of: session.session, within: seconds ?? replyTimeout, after: sent) else {
-            let wait = seconds ?? replyTimeout
-            throw ConformanceFailure("no reply within \(Self.format(wait)) s", envelope: sent ?? session.lastSent)
-        }
+    /// Retransmissions of messages already taken in (§9) are skipped unless `resends` is set.
+    public func next(in session: inout ScriptedSession, after sent: Envelope? = nil, within seconds: Double? = nil, resends: Bool = false)
+        async throws -> Envelope
+    {
+        var envelope: Envelope
+        repeat {
+            guard let received = try await nextEnvelope(of: session.session, within: seconds ?? replyTimeout, after: sent) else {
+                let wait = seconds ?? replyTimeout
+                throw ConformanceFailure("no reply within \(Self.format(wait)) s", envelope: sent ?? session.lastSent)
+            }
+            envelope = received
+        } while !resends && session.hasSeen(envelope.id)
         if session.received(envelope) == nil, !session.phase.isTerminal {
             throw ConformanceFailure(
                 "the peer sent '\(envelope.kind)' in phase '\(session.phase)', which the transition table does not allow (§6)", envelope: envelope)
@@ -87,11 +94,14 @@ public final class ConformanceContext: @unchecked Sendable {
 
     /// The next envelope in `session`, or `nil` when the peer stays silent for the silence timeout (or ends).
     public func nextIfAny(in session: inout ScriptedSession, within seconds: Double? = nil) async throws -> Envelope? {
-        guard let envelope = try await nextEnvelope(of: session.session, within: seconds ?? silenceTimeout, after: nil, endIsSilence: true) else {
-            return nil
+        while true {
+            guard let envelope = try await nextEnvelope(of: session.session, within: seconds ?? silenceTimeout, after: nil, endIsSilence: true) else {
+                return nil
+            }
+            if session.hasSeen(envelope.id) { continue }  // a retransmission (§9)
+            session.received(envelope)
+            return envelope
         }
-        session.received(envelope)
-        return envelope
     }
 
     /// Expects an `error` with `code` answering `offending` (when given), and returns it.

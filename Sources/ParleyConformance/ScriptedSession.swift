@@ -87,6 +87,9 @@ public struct ScriptedSession: Sendable {
         return row
     }
 
+    /// Whether the peer sent a message with this id before (a retransmission, §9).
+    public func hasSeen(_ id: MessageID) -> Bool { seen[id] != nil }
+
     /// The row that admits `message` from `sender` in `phase`, choosing by the row's condition.
     public static func row(for message: Message, from sender: Role, in phase: SessionPhase) -> TransitionTable.Row? {
         let condition: TransitionTable.Condition

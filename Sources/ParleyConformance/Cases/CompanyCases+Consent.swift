@@ -121,7 +121,7 @@ extension CompanyCases {
                 let request = try await context.send(.request(.init(service: context.profile.service, windows: [context.profile.wideWindow])), in: &session)
                 let first = try await context.next(in: &session, after: request)
                 try await context.send(request)
-                let again = try await context.next(in: &session, after: request)
+                let again = try await context.next(in: &session, after: request, resends: true)
                 try context.require(again.json == first.json, "the resent reply differs from the original (§5.5: unchanged)", again)
                 if let extra = try await context.nextIfAny(in: &session) {
                     throw ConformanceFailure("a duplicate got more than the original reply", envelope: extra)
@@ -133,7 +133,7 @@ extension CompanyCases {
                 let accept = try await context.send(.accept(.init(proposal: "p-none")), in: &session, expectRejection: true)
                 let first = try await context.expectError(.unexpectedMessage, in: &session, answering: accept, what: "an accept in 'ready'")
                 try await context.send(accept)
-                let again = try await context.next(in: &session, after: accept)
+                let again = try await context.next(in: &session, after: accept, resends: true)
                 try context.require(again.json == first.json, "the resent error differs from the original", again)
             },
             make("idempotency.duplicate-conflict", .idempotency, "a used id with a different body is duplicate-conflict, with no other effect",

@@ -197,7 +197,7 @@ enum CustomerCases {
                 let offer = try await context.send(.offer(.init(proposals: [proposal])), in: &session)
                 let first = try await context.next(in: &session, after: offer)
                 try await context.send(offer)
-                let again = try await context.next(in: &session, after: offer)
+                let again = try await context.next(in: &session, after: offer, resends: true)
                 try context.require(again.json == first.json, "the resent reply differs from the original", again)
             },
             make("idempotency.customer.duplicate-conflict", .idempotency, "a used id with a different body is duplicate-conflict",
