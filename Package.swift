@@ -25,6 +25,8 @@ let package = Package(
         .library(name: "Parley", targets: ["Parley"]),
         .executable(name: "parley", targets: ["parley"]),
         .executable(name: "parley-bench", targets: ["parley-bench"]),
+        // The conformance kit: cases that test any Parley peer, in process or over stdio.
+        .library(name: "ParleyConformance", targets: ["ParleyConformance"]),
     ],
     targets: [
         // SHA-256, HMAC-SHA256 and the macaroon format. Internal to the package: `package` access only.
@@ -32,11 +34,18 @@ let package = Package(
         .target(name: "Parley", dependencies: ["ParleyCrypto"], swiftSettings: strictSettings),
         // The reference scenarios (scenarios.md) as code, shared by the examples, the CLI and the tests.
         .target(name: "ParleyScenarios", dependencies: ["Parley"], path: "Examples/Scenarios", swiftSettings: strictSettings),
-        .executableTarget(name: "parley", dependencies: ["Parley", "ParleyScenarios"], swiftSettings: strictSettings),
+        .target(name: "ParleyConformance", dependencies: ["Parley", "ParleyCrypto"], swiftSettings: strictSettings),
+        .executableTarget(name: "parley", dependencies: ["Parley", "ParleyScenarios", "ParleyConformance"], swiftSettings: strictSettings),
         // Benchmarks: `swift run -c release parley-bench`; figures in BENCHMARKS.md.
         .executableTarget(name: "parley-bench", dependencies: ["Parley"], swiftSettings: strictSettings),
+        // Deliberately broken peers (test fixtures only, never shipped): real agents with one injected defect.
+        .executableTarget(
+            name: "parley-broken-peer", dependencies: ["Parley", "ParleyScenarios", "ParleyConformance"], path: "Tests/Fixtures/BrokenPeer",
+            swiftSettings: strictSettings),
         .testTarget(name: "ParleyCryptoTests", dependencies: ["ParleyCrypto"], swiftSettings: strictSettings),
         .testTarget(name: "ParleyTests", dependencies: ["Parley", "ParleyCrypto", "ParleyScenarios"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ParleyConformanceTests", dependencies: ["ParleyConformance", "Parley", "ParleyScenarios"], swiftSettings: strictSettings),
     ]
         + examples.map { .executableTarget(name: $0.name, dependencies: ["Parley", "ParleyScenarios"], path: $0.path, swiftSettings: strictSettings) }
 )

@@ -80,5 +80,7 @@ enum Usage {
                                    print the transition table and error codes as Spec/PROTOCOL.md has them
           token mint|attenuate|inspect|verify …
                                    create, narrow, show and check consent tokens (see `parley token help`)
+          conformance --peer "COMMAND" --role company|customer [--case ID] [--json FILE]
+                                   run the conformance suite against a program; exits 1 if any case fails
         """
 }

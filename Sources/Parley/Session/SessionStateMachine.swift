@@ -186,6 +186,11 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
         guard !phase.isTerminal, let peer else { return [.rejected(error)] }
         if sequence == received + 1 { received += 1 }
         var actions = [sendError(error, to: peer, now: now), .rejected(error)]
+        if TransitionTable.fatalErrorCodes.contains(error.code) {
+            // A fatal code (e.g. `unsupported-version`) ends the session for both sides (§8).
+            finish(SessionEnd(outcome: "failed", error: error, endedBy: role), actions: &actions)
+            return actions
+        }
         countError(now: now, actions: &actions)
         return actions
     }

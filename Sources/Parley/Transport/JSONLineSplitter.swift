@@ -18,6 +18,16 @@ struct JSONLineSplitter: Sendable {
     private var buffer: [UInt8] = []
     /// Inside an over-long line: drop everything up to the next LF.
     private var discarding = false
+    /// The first bytes of each over-long line reported and not yet taken, in order: enough to
+    /// identify its session so that the `too-large` error can be answered (§8).
+    private var overlongPrefixes: [[UInt8]] = []
+    /// How many leading bytes of an over-long line are kept for ``takeOverlongPrefix()``.
+    static let keptPrefixBytes = 1024
+
+    /// The first bytes of the oldest over-long line reported as ``Piece/tooLarge`` and not yet taken.
+    mutating func takeOverlongPrefix() -> [UInt8] {
+        overlongPrefixes.isEmpty ? [] : overlongPrefixes.removeFirst()
+    }
 
     /// How many bytes of the current line are held (never more than the limit plus one CR).
     var bufferedCount: Int { buffer.count }
@@ -48,7 +58,11 @@ struct JSONLineSplitter: Sendable {
             discarding = false
         }
         if discarding || buffer.isEmpty { return [] }
-        return buffer.count > maximumLineBytes ? [.tooLarge] : [.line(buffer)]
+        guard buffer.count <= maximumLineBytes else {
+            overlongPrefixes.append(Array(buffer.prefix(Self.keptPrefixBytes)))
+            return [.tooLarge]
+        }
+        return [.line(buffer)]
     }
 
     private mutating func appendPartial(_ bytes: ArraySlice<UInt8>, to pieces: inout [Piece]) {
@@ -59,6 +73,7 @@ struct JSONLineSplitter: Sendable {
             buffer.append(contentsOf: bytes)
         } else {
             pieces.append(.tooLarge)
+            overlongPrefixes.append(Array((buffer + bytes).prefix(Self.keptPrefixBytes)))
             buffer = []
             discarding = true
         }
@@ -74,6 +89,7 @@ struct JSONLineSplitter: Sendable {
         let length = buffer.count + bytes.count - (last == 0x0D ? 1 : 0)
         guard length <= maximumLineBytes else {
             pieces.append(.tooLarge)
+            overlongPrefixes.append(Array((buffer + bytes).prefix(Self.keptPrefixBytes)))
             return
         }
         guard length > 0 else { return }

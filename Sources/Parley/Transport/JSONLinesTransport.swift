@@ -109,7 +109,10 @@ actor JSONLinesReader {
             return TransportEvent.decoding(bytes, with: codec)
         case .tooLarge:
             let error = ParleyError(.tooLarge, "a line is longer than \(codec.limits.maximumBytes) bytes")
-            return .undecodable(error, session: nil, from: nil, sequence: nil)
+            let prefix = splitter.takeOverlongPrefix()
+            let session = LenientMember.string("session", in: prefix).flatMap(SessionID.init)
+            let from = LenientMember.string("from", in: prefix).flatMap(AgentID.init)
+            return .undecodable(error, session: session, from: from, sequence: nil)
         }
     }
 }

@@ -8,6 +8,10 @@ extension CompanyAgent {
             guard token.id == grant.tokenID else {
                 throw ParleyError(.invalidField, "body.tokenId: '\(grant.tokenID)' is not the token's id '\(token.id)'")
             }
+            // CONSENT.md §7 step 3, with this company's own revocation knowledge.
+            guard !ledger.isRevoked(token.id) else {
+                throw ParleyError(.tokenRevoked, "token '\(token.id)' was revoked")
+            }
             try token.checkCaveats(
                 for: ConsentUse(
                     audience: profile.id, purpose: grant.purpose, fields: Set(grant.fields), at: now,

@@ -1,14 +1,23 @@
 extension CustomerAgent {
     /// Handles one inbound event at `now` (sans-transport API, also used by simulations).
     public func handle(_ event: TransportEvent, now: Instant) async -> AgentOutput {
+        let (output, session) = await process(event, now: now)
+        if let session { notifyWaiters(session) }
+        return output
+    }
+
+    /// Handles one inbound event without waking whoever waits for the session's outcome: the
+    /// transport reader sends the output first, so that a final `error` or `close` is written
+    /// before the waiting caller (e.g. `parley serve`) closes the transport.
+    func process(_ event: TransportEvent, now: Instant) async -> (AgentOutput, SessionID?) {
         let session: SessionID
         switch event {
         case .envelope(let envelope): session = envelope.session
         case .undecodable(_, let id, _, _):
-            guard let id else { return AgentOutput() }
+            guard let id else { return (AgentOutput(), nil) }
             session = id
         }
-        guard sessions[session] != nil else { return AgentOutput() }
+        guard sessions[session] != nil else { return (AgentOutput(), nil) }
         var output = AgentOutput()
         var next = inboxes[session, default: SerialInbox()].admit(event)
         while let current = next {
@@ -20,8 +29,7 @@ extension CustomerAgent {
             output.append(await execute(actions, session: session, now: now))
             next = inboxes[session]?.next()
         }
-        notifyWaiters(session)
-        return output
+        return (output, session)
     }
 
     /// Handles a timer expiry of `session`.

@@ -80,8 +80,9 @@ public actor CustomerAgent {
         readers[company] = Task { [weak self] in
             for await event in transport.inbound {
                 guard let self else { return }
-                let output = await self.handle(event, now: self.clock.now)
+                let (output, session) = await self.process(event, now: self.clock.now)
                 await self.execute(output)
+                if let session { await self.notifyWaiters(session) }
             }
         }
     }

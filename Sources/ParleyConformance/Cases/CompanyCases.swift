@@ -1,0 +1,183 @@
+import Parley
+
+/// The cases run against a company peer; the suite plays the customer.
+enum CompanyCases {
+    static var all: [ConformanceCase] { framing + content + flows + consent + privacy + idempotency + errors + expiry + table }
+
+    typealias Row = TransitionTable.Row
+    static func rows(_ phase: SessionPhase, _ sender: Role, _ kind: Message.Kind, _ condition: TransitionTable.Condition? = nil) -> [Row] {
+        TransitionTable.rows(phase, sender, kind, condition)
+    }
+
+    static func make(
+        _ id: String, _ group: ConformanceCase.Group, _ title: String, _ spec: String, covers: [Row] = [], codes: [ParleyError.Code] = [],
+        _ run: @escaping @Sendable (ConformanceContext) async throws -> Void
+    ) -> ConformanceCase {
+        ConformanceCase(id: id, group: group, title: title, specSection: spec, role: .company, covers: covers, codes: codes, run: run)
+    }
+
+    static let greeting = rows(.start, .customer, .hello) + rows(.greeting, .company, .hello)
+
+    // MARK: Envelope and framing
+
+    /// A line the peer cannot decode, built from a valid request envelope of the session.
+    static func garbage(_ session: ScriptedSession, _ transform: (String) -> String) -> [UInt8] {
+        // Put `session` first (so even a truncated prefix names it) and leave `seq` out (so nothing is consumed, §8).
+        let text = "{\"session\":\"\(session.session)\",\"from\":\"\(session.local)\",\"to\":\"\(session.peer)\",\"parley\":1,\"id\":\"g-1\","
+            + "\"sentAt\":\"2026-04-30T09:00:00Z\",\"type\":\"request\",\"body\":{\"service\":\"haircut-women\",\"windows\":[]}}"
+        return Array(transform(text).utf8)
+    }
+
+    static func decodeCase(_ id: String, _ title: String, _ spec: String, code: ParleyError.Code, line: @escaping @Sendable (ScriptedSession) -> [UInt8])
+        -> ConformanceCase
+    {
+        make(id, .framing, title, spec, covers: rows(.ready, .company, .error, .nonFatal), codes: [code]) { context in
+            var session = try await context.greet()
+            try await context.send(line: line(session))
+            try await context.expectError(code, in: &session, answering: nil, what: "an undecodable line")
+            try await context.expectProceeds(&session, what: "after '\(code)'")
+        }
+    }
+
+    /// A decodable JSON object with a valid `seq` that still fails to decode: the peer consumes its `seq` (§8).
+    static func envelopeCase(
+        _ id: String, _ title: String, _ spec: String, code: ParleyError.Code, fatal: Bool = false,
+        mutate: @escaping @Sendable ([String: JSONValue]) -> [String: JSONValue]
+    ) -> ConformanceCase {
+        make(id, .framing, title, spec, covers: rows(.ready, .company, .error, fatal ? .fatal : .nonFatal), codes: [code]) { context in
+            var session = try await context.greet()
+            let (messageID, sequence) = session.reserveSequence()
+            let base = session.crafted(
+                .request(.init(service: context.profile.service, windows: [context.profile.wideWindow])), id: messageID, sequence: sequence)
+            guard case .object(let members) = base.json else { return }
+            try await context.send(line: JSONText.encode(.object(mutate(members))))
+            try await context.expectError(code, in: &session, answering: nil, what: "an invalid envelope")
+            if fatal {
+                try await context.expectEnded(&session, what: "after the fatal '\(code)'")
+            } else {
+                try await context.expectProceeds(&session, what: "after '\(code)'")
+            }
+        }
+    }
+
+    static var framing: [ConformanceCase] {
+        [
+            make("framing.hello", .framing, "a hello is answered with the company's hello", "PROTOCOL.md §5.1, §4.6", covers: greeting) { context in
+                _ = try await context.greet()
+            },
+            make("framing.crlf-and-empty-lines", .framing, "CRLF line ends and empty lines are accepted", "PROTOCOL.md §4.6", covers: greeting) { context in
+                var session = context.customerSession()
+                let hello = session.envelope(.hello(.init(role: .customer)))
+                try await context.send(line: [])
+                try await context.send(line: WireCodec().encode(hello) + [0x0D])
+                try await context.expect([.hello], in: &session, after: hello, what: "a hello ending in CRLF after an empty line")
+            },
+            decodeCase("framing.malformed-json", "trailing data after the JSON value is malformed-json", "PROTOCOL.md §4.1, §4.5", code: .malformedJSON) {
+                garbage($0) { $0 + " trailing" }
+            },
+            decodeCase("framing.byte-order-mark", "a byte-order mark is malformed-json", "PROTOCOL.md §4.1", code: .malformedJSON) {
+                [0xEF, 0xBB, 0xBF] + garbage($0) { $0 }
+            },
+            decodeCase("framing.invalid-utf8", "invalid UTF-8 is malformed-json", "PROTOCOL.md §4.1", code: .malformedJSON) {
+                garbage($0) { $0.replacingOccurrences(of: "haircut-women", with: "haircut-\u{FFFD}") }.map { $0 == 0xEF ? 0xFF : $0 }
+            },
+            decodeCase("framing.duplicate-key", "a repeated member name is duplicate-key", "PROTOCOL.md §4.1", code: .duplicateKey) {
+                garbage($0) { $0.replacingOccurrences(of: "\"type\":\"request\"", with: "\"type\":\"request\",\"type\":\"request\"") }
+            },
+            decodeCase("framing.too-deep", "nesting deeper than MAX_DEPTH is too-deep", "PROTOCOL.md §4.4", code: .tooDeep) {
+                garbage($0) { String($0.dropLast()) + ",\"x-deep\":" + String(repeating: "[", count: 20) + String(repeating: "]", count: 20) + "}" }
+            },
+            decodeCase("framing.oversized-line", "a line over MAX_ENVELOPE_BYTES is too-large and reading resumes", "PROTOCOL.md §4.4, §4.6", code: .tooLarge) {
+                garbage($0) { String($0.dropLast()) + ",\"x-pad\":\"" + String(repeating: "a", count: 70_000) + "\"}" }
+            },
+            envelopeCase("framing.unsupported-version", "an envelope of an unspoken version is unsupported-version (fatal)", "PROTOCOL.md §4.3, §8",
+                code: .unsupportedVersion, fatal: true) { $0.merging(["parley": .number(2)]) { $1 } },
+            envelopeCase("framing.unknown-type", "an unknown message type is unknown-message-type", "PROTOCOL.md §4.3", code: .unknownMessageType) {
+                $0.merging(["type": .string("x-unknown")]) { $1 }
+            },
+            envelopeCase("framing.missing-field", "a body without a required member is missing-field", "PROTOCOL.md §4.5, §5.2", code: .missingField) {
+                $0.merging(["body": .object(["service": .string("haircut-women")])]) { $1 }
+            },
+            envelopeCase("framing.invalid-field", "a member of the wrong type is invalid-field", "PROTOCOL.md §3.2, §4.5", code: .invalidField) {
+                $0.merging(["body": .object(["service": .string("haircut-women"), "windows": .string("tomorrow")])]) { $1 }
+            },
+            envelopeCase("framing.fractional-integer", "a non-integer number where an integer is required is invalid-field", "PROTOCOL.md §3.2",
+                code: .invalidField) { members in
+                var members = members
+                if case .object(var body) = members["body"] {
+                    body["partySize"] = .number(2.5)
+                    members["body"] = .object(body)
+                }
+                return members
+            },
+            make("framing.unknown-members-ignored", .framing, "unknown members are ignored for processing", "PROTOCOL.md §4.3",
+                covers: rows(.ready, .customer, .request)) { context in
+                var session = try await context.greet()
+                let request = session.envelope(.request(.init(service: context.profile.service, windows: [context.profile.wideWindow])))
+                guard case .object(var members) = request.json, case .object(var body) = members["body"] else { return }
+                body["x-future"] = .object(["anything": .array([.bool(true)])])
+                members["body"] = .object(body)
+                members["x-envelope-extension"] = .string("ignored")
+                try await context.send(line: JSONText.encode(.object(members)))
+                try await context.expect([.offer, .counterOffer, .question, .decline, .handoff], in: &session, after: request,
+                    what: "a request with unknown members")
+            },
+        ]
+    }
+
+    // MARK: Errors
+
+    static var errors: [ConformanceCase] {
+        [
+            make("errors.unexpected-message", .errors, "a message the phase does not admit is unexpected-message; the phase is unchanged",
+                "PROTOCOL.md §6", covers: rows(.ready, .company, .error, .nonFatal), codes: [.unexpectedMessage]) { context in
+                var session = try await context.greet()
+                let accept = try await context.send(.accept(.init(proposal: "p-none")), in: &session, expectRejection: true)
+                try await context.expectError(.unexpectedMessage, in: &session, answering: accept, what: "an accept in 'ready'")
+                let reply = try await context.request(context.profile.service, in: context.profile.wideWindow, &session)
+                try context.require([.offer, .counterOffer].contains(reply.kind), "the session did not go on after the error", reply)
+            },
+            make("errors.misaddressed", .errors, "an envelope for another recipient is misaddressed", "PROTOCOL.md §8",
+                codes: [.misaddressed]) { context in
+                var session = try await context.greet()
+                let (id, sequence) = session.reserveSequence()
+                let envelope = Envelope(
+                    id: id, session: session.session, from: session.local, to: "someone-else.example/bot", sequence: sequence,
+                    sentAt: ScriptedSession.clock, message: .request(.init(service: context.profile.service, windows: [context.profile.wideWindow])))
+                try await context.send(envelope)
+                let reply = try await context.nextIfAny(in: &session, within: context.replyTimeout)
+                guard let reply else {
+                    throw ConformanceSkip("the peer ignores envelopes addressed to another agent (allowed when it cannot tell the session apart)")
+                }
+                guard case .error(let report) = reply.message, report.code == "misaddressed" else {
+                    throw ConformanceFailure("an envelope for another recipient got '\(reply.kind)', not error 'misaddressed'", envelope: reply)
+                }
+            },
+            make("errors.limit-exceeded", .errors, "more than MAX_ERRORS rejected messages fail the session with limit-exceeded",
+                "PROTOCOL.md §4.4, §8", covers: rows(.ready, .company, .error, .fatal), codes: [.limitExceeded]) { context in
+                var session = try await context.greet()
+                for attempt in 1...12 {
+                    let probe = try await context.send(.hello(.init(role: .customer)), in: &session, expectRejection: true)
+                    let reply = try await context.next(in: &session, after: probe)
+                    guard case .error(let report) = reply.message else {
+                        throw ConformanceFailure("a repeated hello got '\(reply.kind)'", envelope: reply)
+                    }
+                    if report.code == "limit-exceeded" { return }
+                    if report.code == "unexpected-message", let extra = try await context.nextIfAny(in: &session, within: 0.2),
+                        case .error(let second) = extra.message, second.code == "limit-exceeded"
+                    {
+                        try context.require(attempt > 8, "limit-exceeded after only \(attempt) rejected messages (MAX_ERRORS is 8)", extra)
+                        return
+                    }
+                }
+                throw ConformanceFailure("12 rejected messages did not fail the session with limit-exceeded", envelope: session.lastSent)
+            },
+        ]
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

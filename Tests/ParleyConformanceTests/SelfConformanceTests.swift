@@ -1,0 +1,84 @@
+import Foundation
+import Parley
+import ParleyConformance
+import ParleyScenarios
+import Testing
+
+/// Where `swift build` puts the package's executables (`parley`, `parley-broken-peer`).
+enum Binaries {
+    static let directory: URL = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug")
+    }()
+
+    /// The path of `name`; records an issue when it has not been built.
+    static func path(_ name: String) -> String? {
+        let path = directory.appendingPathComponent(name).path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            Issue.record("\(path) is missing: run `swift build` (CI: swift build --build-tests) before `swift test`")
+            return nil
+        }
+        return path
+    }
+}
+
+@Suite("Self-conformance", .serialized)
+struct SelfConformanceTests {
+    @Test func companyAgentInProcessPassesEveryCase() async {
+        let report = await ConformanceSuite().run(role: .company, peer: "CompanyAgent (S1 salon), in process") {
+            InProcessPeer.company(clock: ShiftedClock(start: World.now)) { Salons.salon().0 }
+        }
+        #expect(report.failed == 0, "\(report.text)")
+        #expect(report.passed >= ConformanceSuite.cases(for: .company).count - 1)
+    }
+
+    @Test func customerAgentInProcessPassesEveryCase() async {
+        let report = await ConformanceSuite().run(role: .customer, peer: "CustomerAgent (S1 haircut), in process") {
+            InProcessPeer.customer(company: "salon.example/bot") {
+                CustomerAgent(
+                    id: World.lisa, wishes: Scenarios.haircutWishes, policy: World.bookingOnlyPolicy, personalData: World.lisasData,
+                    consentKey: World.lisasKey, clock: ShiftedClock(start: World.now))
+            }
+        }
+        #expect(report.failed == 0, "\(report.text)")
+        #expect(report.passed == ConformanceSuite.cases(for: .customer).count)
+    }
+
+    /// The transport issue's check: `parley serve --role company` as a child process, the whole S1
+    /// flow over its pipes (and every other company case).
+    @Test(arguments: [Role.company, .customer])
+    func parleyServePassesEveryCase(role: Role) async {
+        guard let parley = Binaries.path("parley") else { return }
+        let command = role == .company ? "\(parley) serve --role company --scenario salon" : "\(parley) serve --role customer --scenario haircut"
+        let report = await ConformanceSuite().run(role: role, peer: command) { try ProcessPeer(command: command) }
+        #expect(report.failed == 0, "\(report.text)")
+        #expect(report.results.contains { $0.id == (role == .company ? "flow.s1-booking" : "flow.customer.booking") && $0.outcome == .pass })
+    }
+}
+
+@Suite("Broken peers fail exactly their cases", .serialized)
+struct BrokenPeerTests {
+    static let expected: [(defect: String, role: Role, failing: Set<String>)] = [
+        ("accepts-expired-offer", .customer, ["expiry.customer.expired-offer"]),
+        // The tamper layer changes the disclosure after the agent signed its transcript, so the agent's
+        // agreement digest differs from the wire's as well: the confirm is rejected.
+        ("discloses-ungranted-field", .customer, ["privacy.customer.disclose-only-granted", "flow.customer.booking"]),
+        ("ignores-transition-table", .company,
+         Set(["errors.unexpected-message", "errors.limit-exceeded", "idempotency.same-error"]
+             + CompanyCasesList.tablePhases.map { "table.company.\($0)" })),
+    ]
+
+    @Test(arguments: 0..<3)
+    func fixtureFailsExactlyItsCases(index: Int) async {
+        let (defect, role, failing) = Self.expected[index]
+        guard let binary = Binaries.path("parley-broken-peer") else { return }
+        let command = "\(binary) --defect \(defect)"
+        // Shorter waits: a broken peer's silence is the expected failure here.
+        let report = await ConformanceSuite(replyTimeout: 1.5).run(role: role, peer: command) { try ProcessPeer(command: command) }
+        #expect(Set(report.failedIDs) == failing, "\(defect):\n\(report.text)")
+    }
+}
+
+enum CompanyCasesList {
+    static let tablePhases = ["start", "ready", "questioned", "offered", "consentRequested", "disclosing", "booked", "declined", "handedOff"]
+}
