@@ -18,11 +18,14 @@ struct OfferPlanner: Sendable {
     }
 
     func plan(candidates: [Service], windows: [TimeWindow], preferred: Instant?, session: SessionID, now: Instant) async -> Plan {
+        guard let first = windows.first, let earliest = windows.map(\.start).min(), let latest = windows.map(\.end).max() else {
+            return .nothing
+        }
         var inside: [String: [Instant]] = [:]
         for service in candidates {
             inside[service.id] = await freeStarts(for: service, in: windows, session: session, now: now)
         }
-        let target = preferred ?? windows[0].start
+        let target = preferred ?? first.start
         if candidates.count > 1 {
             let sets = Set(candidates.map { inside[$0.id] ?? [] })
             if sets.count > 1 { return .askWhichService(candidates.filter { !(inside[$0.id] ?? []).isEmpty } + candidates.filter { (inside[$0.id] ?? []).isEmpty }) }
@@ -31,8 +34,8 @@ struct OfferPlanner: Sendable {
         if !found.isEmpty { return .offer(found) }
         // Nothing inside: look around the ask for the nearest start free for every candidate.
         let horizon = Int64(policy.searchHorizonMinutes) * 60
-        let lower = windows.map(\.start).min()!.adding(seconds: -horizon)
-        let upper = windows.map(\.end).max()!.adding(seconds: horizon)
+        let lower = earliest.adding(seconds: -horizon)
+        let upper = latest.adding(seconds: horizon)
         var common: [Instant]? = nil
         for service in candidates {
             let starts = Set(await freeStarts(for: service, in: [TimeWindow(start: max(lower, now), end: upper)], session: session, now: now))

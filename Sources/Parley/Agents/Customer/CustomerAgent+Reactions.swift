@@ -174,8 +174,9 @@ extension CustomerAgent {
     private func opening(for goal: CustomerSession.Goal) -> Message {
         switch goal {
         case .book:
+            guard let first = wishes.windows.first else { return .close(.init(outcome: "no-agreement", text: "No time window to ask for.")) }
             return .request(.init(
-                service: wishes.service, windows: [wishes.windows[0]], preferredStart: wishes.preferredStart,
+                service: wishes.service, windows: [first], preferredStart: wishes.preferredStart,
                 partySize: wishes.partySize, priceCeiling: wishes.priceCeiling, concludeBy: wishes.concludeBy))
         case .reschedule(let booking, let windows, let preferred):
             return .reschedule(.init(booking: booking.reference, windows: windows, preferredStart: preferred))

@@ -50,7 +50,7 @@ public struct OfferStrategy: Sendable {
     /// The default: only proposals the wishes admit; nearest to the preferred start first, then cheapest.
     public static let nearestThenCheapest = OfferStrategy { proposal, price, wishes in
         guard wishes.admits(proposal, price: price) else { return nil }
-        let target = wishes.preferredStart ?? wishes.windows[0].start
+        guard let target = wishes.preferredStart ?? wishes.windows.first?.start else { return nil }
         let minutes = abs(proposal.slot.start.seconds(to: target)) / 60
         return minutes * 1_000_000 + min(price.amount, 999_999)
     }
