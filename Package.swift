@@ -47,5 +47,7 @@ let package = Package(
         .testTarget(
             name: "ParleyConformanceTests", dependencies: ["ParleyConformance", "Parley", "ParleyScenarios"], swiftSettings: strictSettings),
     ]
-        + examples.map { .executableTarget(name: $0.name, dependencies: ["Parley", "ParleyScenarios"], path: $0.path, swiftSettings: strictSettings) }
+        + examples.map {
+            .executableTarget(name: $0.name, dependencies: ["Parley", "ParleyScenarios"], path: $0.path, swiftSettings: strictSettings)
+        }
 )

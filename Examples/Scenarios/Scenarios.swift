@@ -46,12 +46,16 @@ public enum Scenarios {
                     slot: Slot(start: World.may(3, 9), end: start), price: Money(amount: 0, currency: "EUR"), heldFor: nil),
                 BookingRecord(
                     id: "X-b", customer: "assistant.example/other", session: "s-earlier", service: "haircut-women",
-                    slot: Slot(start: start.adding(minutes: 45), end: World.may(3, 18)), price: Money(amount: 0, currency: "EUR"), heldFor: nil),
+                    slot: Slot(start: start.adding(minutes: 45), end: World.may(3, 18)), price: Money(amount: 0, currency: "EUR"),
+                    heldFor: nil),
             ]
         }
-        let (north, northStore) = Salons.salon(id: "north.example/bot", name: "Salon Nord", price: 5000, bookings: busyExcept((12, 30)), openingHours: hours, prefix: "N")
-        let (centre, centreStore) = Salons.salon(id: "centre.example/bot", name: "Salon Mitte", price: 5500, bookings: busyExcept((12, 0)), openingHours: hours, prefix: "M")
-        let (south, southStore) = Salons.salon(id: "south.example/bot", name: "Salon Süd", price: 4000, bookings: busyExcept((11, 30)), openingHours: hours, prefix: "S")
+        let (north, northStore) = Salons.salon(
+            id: "north.example/bot", name: "Salon Nord", price: 5000, bookings: busyExcept((12, 30)), openingHours: hours, prefix: "N")
+        let (centre, centreStore) = Salons.salon(
+            id: "centre.example/bot", name: "Salon Mitte", price: 5500, bookings: busyExcept((12, 0)), openingHours: hours, prefix: "M")
+        let (south, southStore) = Salons.salon(
+            id: "south.example/bot", name: "Salon Süd", price: 4000, bookings: busyExcept((11, 30)), openingHours: hours, prefix: "S")
         let wishes = Wishes(
             service: "haircut-women", windows: [World.window(may: 3, from: (10, 0), to: (14, 0))], preferredStart: World.may(3, 12),
             priceCeiling: Money(amount: 6000, currency: "EUR"))
@@ -76,7 +80,9 @@ public enum Scenarios {
     }
 
     /// S4: a salon offers 10 % off for marketing e-mail; the person's policy decides.
-    public static func giveAndTake(policy choice: MarketingPolicy, personSays: Bool = false, stage: Stage = Stage()) async -> (ScenarioRun, asked: Int) {
+    public static func giveAndTake(policy choice: MarketingPolicy, personSays: Bool = false, stage: Stage = Stage()) async -> (
+        ScenarioRun, asked: Int
+    ) {
         var rules = World.bookingOnlyPolicy.rules
         switch choice {
         case .never: break

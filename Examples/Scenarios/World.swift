@@ -22,8 +22,10 @@ public enum World {
     /// Lisa's assistant.
     public static let lisa: AgentID = "assistant.example/lisa"
     /// Lisa's personal data: what her assistant may share, if her policy allows.
-    public static let lisasData: [DataField: String] = [.givenName: "Lisa", .familyName: "Berger", .email: "lisa@example.org",
-        .phone: "+49 30 1234567"]
+    public static let lisasData: [DataField: String] = [
+        .givenName: "Lisa", .familyName: "Berger", .email: "lisa@example.org",
+        .phone: "+49 30 1234567",
+    ]
     /// Lisa's consent root key (a fixed test key: real assistants draw 32 random bytes once and keep them secret).
     public static let lisasKey = ConsentRootKey(bytes: Array("parley scenario key: lisa 000001".utf8))!
 

@@ -1,5 +1,5 @@
-public import Parley
 import Foundation
+public import Parley
 
 /// What a running case works with: the peer, the profile, and helpers to send and to expect.
 /// Every wait is bounded: a peer that stays silent fails the case with "no reply within …".
@@ -87,7 +87,8 @@ public final class ConformanceContext: @unchecked Sendable {
         } while !resends && session.hasSeen(envelope.id)
         if session.received(envelope) == nil, !session.phase.isTerminal {
             throw ConformanceFailure(
-                "the peer sent '\(envelope.kind)' in phase '\(session.phase)', which the transition table does not allow (§6)", envelope: envelope)
+                "the peer sent '\(envelope.kind)' in phase '\(session.phase)', which the transition table does not allow (§6)",
+                envelope: envelope)
         }
         return envelope
     }
@@ -95,7 +96,10 @@ public final class ConformanceContext: @unchecked Sendable {
     /// The next envelope in `session`, or `nil` when the peer stays silent for the silence timeout (or ends).
     public func nextIfAny(in session: inout ScriptedSession, within seconds: Double? = nil) async throws -> Envelope? {
         while true {
-            guard let envelope = try await nextEnvelope(of: session.session, within: seconds ?? silenceTimeout, after: nil, endIsSilence: true) else {
+            guard
+                let envelope = try await nextEnvelope(
+                    of: session.session, within: seconds ?? silenceTimeout, after: nil, endIsSilence: true)
+            else {
                 return nil
             }
             if session.hasSeen(envelope.id) { continue }  // a retransmission (§9)
@@ -124,7 +128,9 @@ public final class ConformanceContext: @unchecked Sendable {
 
     /// Expects the next message to be of `kind` and returns it.
     @discardableResult
-    public func expect(_ kinds: Set<Message.Kind>, in session: inout ScriptedSession, after sent: Envelope?, what: String) async throws -> Envelope {
+    public func expect(_ kinds: Set<Message.Kind>, in session: inout ScriptedSession, after sent: Envelope?, what: String) async throws
+        -> Envelope
+    {
         let reply = try await next(in: &session, after: sent)
         guard kinds.contains(reply.kind) else {
             let names = kinds.map(\.rawValue).sorted().joined(separator: " or ")
@@ -156,11 +162,15 @@ public final class ConformanceContext: @unchecked Sendable {
         let probe = try await send(.hello(.init(role: session.role)), in: &session, expectRejection: true)
         let reply = try await next(in: &session, after: probe)
         guard case .error(let report) = reply.message, report.code == ParleyError.Code.unexpectedMessage.wireValue else {
-            throw ConformanceFailure("\(what): the session should go on, but a probe 'hello' got '\(reply.kind)' instead of error 'unexpected-message'", envelope: reply)
+            throw ConformanceFailure(
+                "\(what): the session should go on, but a probe 'hello' got '\(reply.kind)' instead of error 'unexpected-message'",
+                envelope: reply)
         }
     }
 
-    private func nextEnvelope(of session: SessionID, within seconds: Double, after sent: Envelope?, endIsSilence: Bool = false) async throws -> Envelope? {
+    private func nextEnvelope(of session: SessionID, within seconds: Double, after sent: Envelope?, endIsSilence: Bool = false) async throws
+        -> Envelope?
+    {
         if var queue = pending[session], !queue.isEmpty {
             let first = queue.removeFirst()
             pending[session] = queue

@@ -71,26 +71,27 @@ public struct ConformanceReport: Sendable {
             "passed": .number(Double(passed)),
             "failed": .number(Double(failed)),
             "skipped": .number(Double(skipped)),
-            "cases": .array(results.map { result in
-                var members: [String: JSONValue] = [
-                    "id": .string(result.id), "group": .string(result.group.rawValue), "title": .string(result.title),
-                    "spec": .string(result.specSection),
-                ]
-                switch result.outcome {
-                case .pass:
-                    members["result"] = .string("pass")
-                case .fail(let reason, let offending):
-                    members["result"] = .string("fail")
-                    members["reason"] = .string(reason)
-                    if let offending { members["offending"] = .string(offending) }
-                    if !result.diagnostics.isEmpty { members["diagnostics"] = .string(result.diagnostics) }
-                case .skip(let why):
-                    members["result"] = .string("skip")
-                    members["reason"] = .string(why)
-                }
-                if !result.notes.isEmpty { members["notes"] = .array(result.notes.map { .string($0) }) }
-                return .object(members)
-            }),
+            "cases": .array(
+                results.map { result in
+                    var members: [String: JSONValue] = [
+                        "id": .string(result.id), "group": .string(result.group.rawValue), "title": .string(result.title),
+                        "spec": .string(result.specSection),
+                    ]
+                    switch result.outcome {
+                    case .pass:
+                        members["result"] = .string("pass")
+                    case .fail(let reason, let offending):
+                        members["result"] = .string("fail")
+                        members["reason"] = .string(reason)
+                        if let offending { members["offending"] = .string(offending) }
+                        if !result.diagnostics.isEmpty { members["diagnostics"] = .string(result.diagnostics) }
+                    case .skip(let why):
+                        members["result"] = .string("skip")
+                        members["reason"] = .string(why)
+                    }
+                    if !result.notes.isEmpty { members["notes"] = .array(result.notes.map { .string($0) }) }
+                    return .object(members)
+                }),
         ])
     }
 

@@ -43,7 +43,9 @@ public struct ConformanceSuite: Sendable {
     }
 
     /// Runs one case against a fresh peer.
-    public func run(_ conformanceCase: ConformanceCase, launch: @Sendable () async throws -> any ConformancePeer) async -> ConformanceReport.Result {
+    public func run(_ conformanceCase: ConformanceCase, launch: @Sendable () async throws -> any ConformancePeer) async
+        -> ConformanceReport.Result
+    {
         let peer: any ConformancePeer
         do {
             peer = try await launch()

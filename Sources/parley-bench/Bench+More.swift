@@ -29,9 +29,11 @@ extension Bench {
             for _ in 0..<count { _ = try! JSONDecoder().decode(Envelope.self, from: foundationBytes) }
         }
         lines += [ourEncode.line, foundationEncode.line, ourDecode.line, foundationDecode.line]
-        lines.append(String(format: "per message: Parley encode %.2f µs vs Foundation %.2f µs (%.1f×); decode %.2f µs vs %.2f µs (%.1f×); target ≥ 5×",
-            1e6 / ourEncode.median, 1e6 / foundationEncode.median, ourEncode.median / foundationEncode.median,
-            1e6 / ourDecode.median, 1e6 / foundationDecode.median, ourDecode.median / foundationDecode.median))
+        lines.append(
+            String(
+                format: "per message: Parley encode %.2f µs vs Foundation %.2f µs (%.1f×); decode %.2f µs vs %.2f µs (%.1f×); target ≥ 5×",
+                1e6 / ourEncode.median, 1e6 / foundationEncode.median, ourEncode.median / foundationEncode.median,
+                1e6 / ourDecode.median, 1e6 / foundationDecode.median, ourDecode.median / foundationDecode.median))
         return lines
     }
 
@@ -74,7 +76,8 @@ extension Bench {
         let after = residentBytes()
         let perSession = Double(after - before) / Double(count)
         let phase = await company.phase(of: SessionID(stringLiteral: "s-\(count - 1)"))
-        return String(format: "%9d idle sessions (phase %@): %@ resident → %.0f bytes per session (target ≤ 2048)",
+        return String(
+            format: "%9d idle sessions (phase %@): %@ resident → %.0f bytes per session (target ≤ 2048)",
             count, phase?.rawValue ?? "?", mebibytes(after - before), perSession)
     }
 
@@ -101,8 +104,9 @@ extension Bench {
             }
             await company.purgeFinishedSessions()
             let resident = residentBytes()
-            lines.append("after round \(round) (\(sessions) sessions opened and closed): \(mebibytes(resident))"
-                + (round > 1 ? String(format: ", growth since round %d: %@", round - 1, mebibytes(resident - previous)) : ""))
+            lines.append(
+                "after round \(round) (\(sessions) sessions opened and closed): \(mebibytes(resident))"
+                    + (round > 1 ? String(format: ", growth since round %d: %@", round - 1, mebibytes(resident - previous)) : ""))
             previous = resident
             let open = await company.sessionCount
             lines.append("  sessions still held by the agent: \(open)")

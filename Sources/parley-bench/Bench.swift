@@ -26,7 +26,8 @@ enum Bench {
         CompanyAgent(
             profile: CompanyProfile(id: "salon.example/bot", name: "Salon", timeZone: "Europe/Berlin"),
             catalogue: Catalogue(services: [
-                Service(id: "haircut-women", category: "haircut", title: "Women's haircut", durationMinutes: 45,
+                Service(
+                    id: "haircut-women", category: "haircut", title: "Women's haircut", durationMinutes: 45,
                     price: Money(amount: 4500, currency: "EUR"), requires: [requirement])
             ]),
             store: UnlimitedStore())

@@ -7,7 +7,9 @@ struct Measurement {
     var rates: [Double] = []
 
     /// Runs `body` (which performs `count` operations) `rounds` times after one warm-up round.
-    static func run(_ name: String, unit: String = "ops/s", count: Int, rounds: Int = 5, _ body: () async throws -> Void) async rethrows -> Measurement {
+    static func run(_ name: String, unit: String = "ops/s", count: Int, rounds: Int = 5, _ body: () async throws -> Void) async rethrows
+        -> Measurement
+    {
         var measurement = Measurement(name: name, unit: unit, rates: [])
         try await body()
         for _ in 0..<rounds {
@@ -37,12 +39,12 @@ struct Measurement {
 /// Resident memory of this process, in bytes (Linux: /proc/self/statm; elsewhere 0).
 func residentBytes() -> Int {
     #if os(Linux)
-    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-    let fields = text.split(separator: " ")
-    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
-    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     #else
-    return 0
+        return 0
     #endif
 }
 

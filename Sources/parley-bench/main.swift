@@ -27,12 +27,16 @@ if wants("floor") || wants("negotiation") {
         await Bench.negotiate(count: negotiations, workers: 2, throughWire: false)
     }
     print(two.line)
-    print(String(format: "cost relative to the floor: %.1f× (target ≤ 2×); 2 workers / 1 worker: %.2f× (target ≥ 1.7×)", floor.median / typed.median, two.median / typed.median))
+    print(
+        String(
+            format: "cost relative to the floor: %.1f× (target ≤ 2×); 2 workers / 1 worker: %.2f× (target ≥ 1.7×)",
+            floor.median / typed.median, two.median / typed.median))
 }
 
 if wants("wire") {
     print("\n## Wire path")
-    let wire = await Measurement.run("negotiation with every envelope through the JSON codec", unit: "negotiations/s", count: negotiations) {
+    let wire = await Measurement.run("negotiation with every envelope through the JSON codec", unit: "negotiations/s", count: negotiations)
+    {
         await Bench.negotiate(count: negotiations, workers: 1, throughWire: true)
     }
     print(wire.line)

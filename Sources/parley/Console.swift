@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Output helpers for the command-line tool: results to standard output, diagnostics to standard error.
@@ -18,9 +18,9 @@ enum Console {
         while offset < bytes.count {
             let written = bytes.withUnsafeMutableBytes { buffer in
                 #if canImport(Glibc)
-                Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                    Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
                 #else
-                Darwin.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                    Darwin.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
                 #endif
             }
             if written <= 0 { return }
@@ -52,9 +52,9 @@ enum Console {
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes {
                 #if canImport(Glibc)
-                Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset)
+                    Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset)
                 #else
-                Darwin.write(fd, $0.baseAddress! + offset, $0.count - offset)
+                    Darwin.write(fd, $0.baseAddress! + offset, $0.count - offset)
                 #endif
             }
             if written <= 0 { return false }

@@ -19,7 +19,11 @@ enum DemoCommand {
         case "give-and-take":
             var all: [(String?, ScenarioRun)] = []
             for policy in Scenarios.MarketingPolicy.allCases {
-                all.append(("policy: \(policy.rawValue) (the person answers yes when asked)", await Scenarios.giveAndTake(policy: policy, personSays: true).0))
+                all.append(
+                    (
+                        "policy: \(policy.rawValue) (the person answers yes when asked)",
+                        await Scenarios.giveAndTake(policy: policy, personSays: true).0
+                    ))
             }
             runs = all
         default:

@@ -2,7 +2,8 @@ import Parley
 
 /// `parley simulate --sessions N --seed S --drop P --duplicate P --reorder P [--corrupt P]`.
 enum SimulateCommand {
-    static let usage = "usage: parley simulate [--sessions N] [--seed S] [--drop P] [--duplicate P] [--reorder P] [--corrupt P] [--concurrency N]"
+    static let usage =
+        "usage: parley simulate [--sessions N] [--seed S] [--drop P] [--duplicate P] [--reorder P] [--corrupt P] [--concurrency N]"
 
     static func run(_ arguments: [String]) async -> Int32 {
         var options = Options(arguments)

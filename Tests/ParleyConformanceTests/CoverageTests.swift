@@ -22,7 +22,8 @@ struct CoverageTests {
             return "the S1 customer never asks, cancels or reschedules, and a company peer answers at once, so nobody waits in this phase"
         }
         if row.kind == .consentRevoke && [.requested, .accepted].contains(row.phase) {
-            return "a company-turn phase: the company peer answers before a revocation could arrive; the S1 customer revokes only in its own session"
+            return
+                "a company-turn phase: the company peer answers before a revocation could arrive; the S1 customer revokes only in its own session"
         }
         return nil
     }
@@ -34,7 +35,9 @@ struct CoverageTests {
         // Every explicit (non-close/error/revoke) row is covered without exemption.
         let explicit = TransitionTable.rows.filter { ![.close, .error, .consentRevoke].contains($0.kind) }
         #expect(explicit.allSatisfy(Self.covered.contains), "explicit rows uncovered: \(explicit.filter { !Self.covered.contains($0) })")
-        print("transition rows: \(TransitionTable.rows.count - uncovered.count) of \(TransitionTable.rows.count) covered, \(uncovered.count) exempt")
+        print(
+            "transition rows: \(TransitionTable.rows.count - uncovered.count) of \(TransitionTable.rows.count) covered, \(uncovered.count) exempt"
+        )
     }
 
     /// Codes no peer can be made to send over the wire, each also listed in `Spec/PROTOCOL.md` §8.
@@ -61,7 +64,9 @@ struct CoverageTests {
         let ids = ConformanceSuite.allCases.map(\.id)
         #expect(Set(ids).count == ids.count)
         for conformanceCase in ConformanceSuite.allCases {
-            #expect(conformanceCase.specSection.contains("PROTOCOL.md") || conformanceCase.specSection.contains("CONSENT.md"), "\(conformanceCase.id)")
+            #expect(
+                conformanceCase.specSection.contains("PROTOCOL.md") || conformanceCase.specSection.contains("CONSENT.md"),
+                "\(conformanceCase.id)")
         }
     }
 }

@@ -10,7 +10,8 @@ struct FixRegressionTests {
     @Test func aFatalDecodingErrorFailsTheSession() {
         var company = SessionStateMachine(role: .company, session: "s-1", local: "salon.example/bot", peer: nil)
         let hello = Envelope(
-            id: "c1", session: "s-1", from: "lisa", to: "salon.example/bot", sequence: 1, sentAt: Self.now, message: .hello(.init(role: .customer)))
+            id: "c1", session: "s-1", from: "lisa", to: "salon.example/bot", sequence: 1, sentAt: Self.now,
+            message: .hello(.init(role: .customer)))
         _ = company.messageReceived(hello, now: Self.now)
         _ = try? company.send(.hello(.init(role: .company)), now: Self.now)
         let actions = company.malformedMessageReceived(ParleyError(.unsupportedVersion, "version 2"), sequence: nil, now: Self.now)

@@ -49,10 +49,12 @@ struct SelfConformanceTests {
     @Test(arguments: [Role.company, .customer])
     func parleyServePassesEveryCase(role: Role) async {
         guard let parley = Binaries.path("parley") else { return }
-        let command = role == .company ? "\(parley) serve --role company --scenario salon" : "\(parley) serve --role customer --scenario haircut"
+        let command =
+            role == .company ? "\(parley) serve --role company --scenario salon" : "\(parley) serve --role customer --scenario haircut"
         let report = await ConformanceSuite().run(role: role, peer: command) { try ProcessPeer(command: command) }
         #expect(report.failed == 0, "\(report.text)")
-        #expect(report.results.contains { $0.id == (role == .company ? "flow.s1-booking" : "flow.customer.booking") && $0.outcome == .pass })
+        #expect(
+            report.results.contains { $0.id == (role == .company ? "flow.s1-booking" : "flow.customer.booking") && $0.outcome == .pass })
     }
 }
 
@@ -63,9 +65,12 @@ struct BrokenPeerTests {
         // The tamper layer changes the disclosure after the agent signed its transcript, so the agent's
         // agreement digest differs from the wire's as well: the confirm is rejected.
         ("discloses-ungranted-field", .customer, ["privacy.customer.disclose-only-granted", "flow.customer.booking"]),
-        ("ignores-transition-table", .company,
-         Set(["errors.unexpected-message", "errors.limit-exceeded", "idempotency.same-error"]
-             + CompanyCasesList.tablePhases.map { "table.company.\($0)" })),
+        (
+            "ignores-transition-table", .company,
+            Set(
+                ["errors.unexpected-message", "errors.limit-exceeded", "idempotency.same-error"]
+                    + CompanyCasesList.tablePhases.map { "table.company.\($0)" })
+        ),
     ]
 
     @Test(arguments: 0..<3)
@@ -80,5 +85,7 @@ struct BrokenPeerTests {
 }
 
 enum CompanyCasesList {
-    static let tablePhases = ["start", "ready", "questioned", "offered", "consentRequested", "disclosing", "booked", "declined", "handedOff"]
+    static let tablePhases = [
+        "start", "ready", "questioned", "offered", "consentRequested", "disclosing", "booked", "declined", "handedOff",
+    ]
 }

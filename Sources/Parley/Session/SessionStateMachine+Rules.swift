@@ -37,10 +37,12 @@ extension SessionStateMachine {
             }
         case .offer(let offer):
             try checkFresh(offer.proposals)
-            for (index, proposal) in offer.proposals.enumerated() where !context.windows.contains(where: { $0.contains(proposal.slot.start) }) {
+            for (index, proposal) in offer.proposals.enumerated()
+            where !context.windows.contains(where: { $0.contains(proposal.slot.start) }) {
                 throw ParleyError(
                     .offerOutsideWindow,
-                    "body.proposals[\(index)]: starts at \(proposal.slot.start), outside every asked window; alternatives go in a counter-offer")
+                    "body.proposals[\(index)]: starts at \(proposal.slot.start), outside every asked window; alternatives go in a counter-offer"
+                )
             }
         case .counterOffer(let offer):
             try checkFresh(offer.proposals)
@@ -60,9 +62,11 @@ extension SessionStateMachine {
                 throw ParleyError(.invalidField, "body.value: '\(answer.value)' is not one of the question's options")
             }
         case .consentRequest(let request):
-            guard context.acceptedRequirements.contains(where: {
-                $0.covers(fields: request.fields, purpose: request.purpose, retentionDays: request.retentionDays)
-            }) else {
+            guard
+                context.acceptedRequirements.contains(where: {
+                    $0.covers(fields: request.fields, purpose: request.purpose, retentionDays: request.retentionDays)
+                })
+            else {
                 throw ParleyError(
                     .excessiveDataRequest,
                     "asks for \(request.fields.map(\.rawValue)) for '\(request.purpose)' (\(request.retentionDays) days), "
@@ -124,7 +128,9 @@ extension SessionStateMachine {
             requirements += addOn.requires
         }
         for grant in accept.grants {
-            guard requirements.contains(where: { $0.covers(fields: grant.fields, purpose: grant.purpose, retentionDays: grant.retentionDays) })
+            guard
+                requirements.contains(where: { $0.covers(fields: grant.fields, purpose: grant.purpose, retentionDays: grant.retentionDays) }
+                )
             else { throw ParleyError(.invalidField, "body.grants: a grant exceeds what the proposal and its add-ons declare") }
             try checkNewToken(grant.tokenID)
         }

@@ -236,7 +236,7 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
         let row: TransitionTable.Row
         do {
             row = try admissibleRow(for: envelope.message, from: role.peer, now: now)
-        } catch where TransitionTable.fatalErrorCodes.contains(error.code) {
+        } catch  where TransitionTable.fatalErrorCodes.contains(error.code) {
             return rejectFatally(envelope, error, now: now)
         } catch {
             return reject(envelope, error, now: now, alreadyRecorded: true)

@@ -77,10 +77,13 @@ extension SimulatedWorld {
     private mutating func transmit(_ output: AgentOutput, fromCompany: Bool, customer: AgentID) {
         for envelope in output.envelopes {
             let key = LinkKey(session: envelope.session, toCompany: !fromCompany)
-            var injector = injectors[key] ?? FaultInjector(
-                profile: FaultProfile(
-                    drop: configuration.drop, duplicate: configuration.duplicate, reorder: configuration.reorder, corrupt: configuration.corrupt),
-                seed: random.next())
+            var injector =
+                injectors[key]
+                ?? FaultInjector(
+                    profile: FaultProfile(
+                        drop: configuration.drop, duplicate: configuration.duplicate, reorder: configuration.reorder,
+                        corrupt: configuration.corrupt),
+                    seed: random.next())
             for delivery in injector.process(envelope) {
                 let inbound: TransportEvent
                 switch delivery {

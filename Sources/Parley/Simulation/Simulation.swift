@@ -69,9 +69,11 @@ struct SimulatedWorld {
         company = CompanyAgent(
             profile: CompanyProfile(id: "salon.sim/bot", name: "Simulated Salon", timeZone: "Europe/Berlin"),
             catalogue: Catalogue(services: [
-                Service(id: "haircut-women", category: "haircut", title: "Women's haircut", durationMinutes: 45,
+                Service(
+                    id: "haircut-women", category: "haircut", title: "Women's haircut", durationMinutes: 45,
                     price: Money(amount: 4500, currency: "EUR"), requires: [requirement]),
-                Service(id: "haircut-men", category: "haircut", title: "Men's haircut", durationMinutes: 30,
+                Service(
+                    id: "haircut-men", category: "haircut", title: "Men's haircut", durationMinutes: 30,
                     price: Money(amount: 3000, currency: "EUR"), requires: [requirement]),
             ]),
             store: store)

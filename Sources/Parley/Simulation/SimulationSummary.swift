@@ -60,7 +60,10 @@ public struct SimulationConfiguration: Hashable, Sendable {
     /// How many sessions run at the same time.
     public var concurrency: Int
 
-    public init(sessions: Int, seed: UInt64, drop: Double = 0, duplicate: Double = 0, reorder: Double = 0, corrupt: Double = 0, concurrency: Int = 64) {
+    public init(
+        sessions: Int, seed: UInt64, drop: Double = 0, duplicate: Double = 0, reorder: Double = 0, corrupt: Double = 0,
+        concurrency: Int = 64
+    ) {
         self.sessions = sessions
         self.seed = seed
         self.drop = drop

@@ -4,7 +4,8 @@ extension CompanyCases {
     // MARK: Consent token verification
 
     /// A grant whose token disagrees with its clear members (or is broken) must be refused with `code`.
-    static func tokenCase(_ id: String, _ title: String, code: ParleyError.Code, spec: String = "CONSENT.md §7; PROTOCOL.md §5.3",
+    static func tokenCase(
+        _ id: String, _ title: String, code: ParleyError.Code, spec: String = "CONSENT.md §7; PROTOCOL.md §5.3",
         caveats: @escaping @Sendable (ConformanceContext, Message.ConsentRequest) -> [String]?,
         tamper: @escaping @Sendable (Message.ConsentGrant) -> Message.ConsentGrant = { $0 }
     ) -> ConformanceCase {
@@ -31,36 +32,52 @@ extension CompanyCases {
 
     static var consent: [ConformanceCase] {
         [
-            tokenCase("consent.token-wrong-audience", "a token for another company is token-wrong-audience", code: .tokenWrongAudience,
+            tokenCase(
+                "consent.token-wrong-audience", "a token for another company is token-wrong-audience", code: .tokenWrongAudience,
                 caveats: replacing("aud = ", with: "aud = other-company.example/bot")),
-            tokenCase("consent.token-purpose", "a token whose purpose differs from the grant's is token-purpose-not-allowed",
+            tokenCase(
+                "consent.token-purpose", "a token whose purpose differs from the grant's is token-purpose-not-allowed",
                 code: .tokenPurposeNotAllowed, caveats: replacing("purpose in ", with: "purpose in marketing")),
-            tokenCase("consent.token-fields", "a token that does not cover the granted fields is token-field-not-covered",
+            tokenCase(
+                "consent.token-fields", "a token that does not cover the granted fields is token-field-not-covered",
                 code: .tokenFieldNotCovered, caveats: replacing("fields in ", with: "fields in birthDate")),
-            tokenCase("consent.token-expired", "an expired token is token-expired", code: .tokenExpired,
+            tokenCase(
+                "consent.token-expired", "an expired token is token-expired", code: .tokenExpired,
                 caveats: replacing("time < ", with: "time < 2020-01-01T00:00:00Z")),
-            tokenCase("consent.token-retention", "a token allowing a shorter retention is token-retention-exceeded", code: .tokenRetentionExceeded,
+            tokenCase(
+                "consent.token-retention", "a token allowing a shorter retention is token-retention-exceeded",
+                code: .tokenRetentionExceeded,
                 caveats: replacing("retention <= ", with: "retention <= P1D")),
-            tokenCase("consent.token-wrong-session", "a token bound to another session is token-wrong-session", code: .tokenWrongSession,
+            tokenCase(
+                "consent.token-wrong-session", "a token bound to another session is token-wrong-session", code: .tokenWrongSession,
                 caveats: { context, request in standard(context, request) + ["session = another-session"] }),
-            tokenCase("consent.token-unknown-caveat", "a token with a caveat nobody understands is token-unknown-caveat", code: .tokenUnknownCaveat,
+            tokenCase(
+                "consent.token-unknown-caveat", "a token with a caveat nobody understands is token-unknown-caveat",
+                code: .tokenUnknownCaveat,
                 caveats: { context, request in standard(context, request) + ["colour = blue"] }),
-            tokenCase("consent.token-malformed-caveat", "a token with a malformed caveat is token-malformed", code: .tokenMalformed,
+            tokenCase(
+                "consent.token-malformed-caveat", "a token with a malformed caveat is token-malformed", code: .tokenMalformed,
                 caveats: { context, request in standard(context, request) + ["time < tomorrow"] }),
-            tokenCase("consent.token-malformed", "a token that is not a macaroon is token-malformed", code: .tokenMalformed,
-                caveats: { _, _ in nil }, tamper: { grant in
+            tokenCase(
+                "consent.token-malformed", "a token that is not a macaroon is token-malformed", code: .tokenMalformed,
+                caveats: { _, _ in nil },
+                tamper: { grant in
                     var grant = grant
                     grant.token = "AAAA"
                     return grant
                 }),
-            tokenCase("consent.token-id-mismatch", "a grant whose tokenId is not the token's id is invalid-field", code: .invalidField,
-                spec: "PROTOCOL.md §5.3", caveats: { _, _ in nil }, tamper: { grant in
+            tokenCase(
+                "consent.token-id-mismatch", "a grant whose tokenId is not the token's id is invalid-field", code: .invalidField,
+                spec: "PROTOCOL.md §5.3", caveats: { _, _ in nil },
+                tamper: { grant in
                     var grant = grant
                     grant.tokenID = "tok-not-the-tokens-id"
                     return grant
                 }),
-            make("consent.token-revoked", .consent, "a token revoked in an earlier session is token-revoked",
-                "CONSENT.md §7 step 3, §8; PROTOCOL.md §5.3", covers: rows(.ready, .customer, .consentRevoke), codes: [.tokenRevoked]) { context in
+            make(
+                "consent.token-revoked", .consent, "a token revoked in an earlier session is token-revoked",
+                "CONSENT.md §7 step 3, §8; PROTOCOL.md §5.3", covers: rows(.ready, .customer, .consentRevoke), codes: [.tokenRevoked]
+            ) { context in
                 let tokenID = TokenID(stringLiteral: "tok-revoked-\(context.newSessionID().rawValue.suffix(16))")
                 var first = try await context.greet()
                 try await context.send(.consentRevoke(.init(tokenID: tokenID)), in: &first)
@@ -80,33 +97,43 @@ extension CompanyCases {
 
     static var privacy: [ConformanceCase] {
         [
-            make("privacy.consent-request-declared", .privacy, "a consent request asks only for data the accepted proposal declared",
-                "PROTOCOL.md §7, §11", covers: rows(.accepted, .company, .consentRequest)) { context in
+            make(
+                "privacy.consent-request-declared", .privacy, "a consent request asks only for data the accepted proposal declared",
+                "PROTOCOL.md §7, §11", covers: rows(.accepted, .company, .consentRequest)
+            ) { context in
                 let (session, request) = try await context.reachConsentRequested()
                 guard let accepted = session.accepted else { return }
                 let covered = accepted.requires.contains { requirement in
                     requirement.purpose == request.purpose && request.retentionDays <= requirement.retentionDays
                         && request.fields.allSatisfy(requirement.fields.contains)
                 }
-                try context.require(covered, "the consent request for \(request.fields) / \(request.purpose) exceeds what proposal \(accepted.id) declared",
+                try context.require(
+                    covered, "the consent request for \(request.fields) / \(request.purpose) exceeds what proposal \(accepted.id) declared",
                     session.lastReceived)
             },
-            make("privacy.field-not-granted", .privacy, "a disclosure beyond the grant is field-not-granted; the session goes on",
-                "PROTOCOL.md §7; CONSENT.md §9", covers: rows(.disclosing, .company, .error, .nonFatal), codes: [.fieldNotGranted]) { context in
+            make(
+                "privacy.field-not-granted", .privacy, "a disclosure beyond the grant is field-not-granted; the session goes on",
+                "PROTOCOL.md §7; CONSENT.md §9", covers: rows(.disclosing, .company, .error, .nonFatal), codes: [.fieldNotGranted]
+            ) { context in
                 var (session, grant) = try await context.reachDisclosing()
                 var data = context.disclosure(for: grant).data
                 data[.email] = "kit@example.org"
                 let sent = try await context.send(.disclose(.init(tokenID: grant.tokenID, data: data)), in: &session, expectRejection: true)
-                try await context.expectError(.fieldNotGranted, in: &session, answering: sent, what: "disclosing 'email' under a grant for \(grant.fields)")
+                try await context.expectError(
+                    .fieldNotGranted, in: &session, answering: sent, what: "disclosing 'email' under a grant for \(grant.fields)")
                 let disclose = try await context.send(.disclose(context.disclosure(for: grant)), in: &session)
                 try await context.expect([.confirm, .consentRequest], in: &session, after: disclose, what: "the corrected disclosure")
             },
-            make("privacy.disclose-without-grant", .privacy, "data on an accept without a grant is field-not-granted",
-                "PROTOCOL.md §7", covers: rows(.offered, .company, .error, .nonFatal), codes: [.fieldNotGranted]) { context in
+            make(
+                "privacy.disclose-without-grant", .privacy, "data on an accept without a grant is field-not-granted",
+                "PROTOCOL.md §7", covers: rows(.offered, .company, .error, .nonFatal), codes: [.fieldNotGranted]
+            ) { context in
                 var session = try await context.reachOffered()
-                let accept = Message.Accept(proposal: session.table[0].id, disclosures: [.init(tokenID: "tok-never-granted", data: [.givenName: "Kit"])])
+                let accept = Message.Accept(
+                    proposal: session.table[0].id, disclosures: [.init(tokenID: "tok-never-granted", data: [.givenName: "Kit"])])
                 let sent = try await context.send(.accept(accept), in: &session, expectRejection: true)
-                try await context.expectError(.fieldNotGranted, in: &session, answering: sent, what: "an accept disclosing data under no grant")
+                try await context.expectError(
+                    .fieldNotGranted, in: &session, answering: sent, what: "an accept disclosing data under no grant")
             },
         ]
     }
@@ -115,10 +142,13 @@ extension CompanyCases {
 
     static var idempotency: [ConformanceCase] {
         [
-            make("idempotency.same-reply", .idempotency, "the same message again gets the same reply, unchanged, and nothing else",
-                "PROTOCOL.md §5.5") { context in
+            make(
+                "idempotency.same-reply", .idempotency, "the same message again gets the same reply, unchanged, and nothing else",
+                "PROTOCOL.md §5.5"
+            ) { context in
                 var session = try await context.greet()
-                let request = try await context.send(.request(.init(service: context.profile.service, windows: [context.profile.wideWindow])), in: &session)
+                let request = try await context.send(
+                    .request(.init(service: context.profile.service, windows: [context.profile.wideWindow])), in: &session)
                 let first = try await context.next(in: &session, after: request)
                 try await context.send(request)
                 let again = try await context.next(in: &session, after: request, resends: true)
@@ -127,8 +157,10 @@ extension CompanyCases {
                     throw ConformanceFailure("a duplicate got more than the original reply", envelope: extra)
                 }
             },
-            make("idempotency.same-error", .idempotency, "a duplicate of a rejected message gets the same error again", "PROTOCOL.md §5.5",
-                codes: [.unexpectedMessage]) { context in
+            make(
+                "idempotency.same-error", .idempotency, "a duplicate of a rejected message gets the same error again", "PROTOCOL.md §5.5",
+                codes: [.unexpectedMessage]
+            ) { context in
                 var session = try await context.greet()
                 let accept = try await context.send(.accept(.init(proposal: "p-none")), in: &session, expectRejection: true)
                 let first = try await context.expectError(.unexpectedMessage, in: &session, answering: accept, what: "an accept in 'ready'")
@@ -136,29 +168,41 @@ extension CompanyCases {
                 let again = try await context.next(in: &session, after: accept, resends: true)
                 try context.require(again.json == first.json, "the resent error differs from the original", again)
             },
-            make("idempotency.duplicate-conflict", .idempotency, "a used id with a different body is duplicate-conflict, with no other effect",
-                "PROTOCOL.md §5.5", codes: [.duplicateConflict]) { context in
+            make(
+                "idempotency.duplicate-conflict", .idempotency,
+                "a used id with a different body is duplicate-conflict, with no other effect",
+                "PROTOCOL.md §5.5", codes: [.duplicateConflict]
+            ) { context in
                 var session = try await context.greet()
-                let request = try await context.send(.request(.init(service: context.profile.service, windows: [context.profile.wideWindow])), in: &session)
+                let request = try await context.send(
+                    .request(.init(service: context.profile.service, windows: [context.profile.wideWindow])), in: &session)
                 _ = try await context.next(in: &session, after: request)
                 let conflicting = session.crafted(
-                    .request(.init(service: context.profile.category, windows: [context.profile.freeWindow])), id: request.id, sequence: request.sequence)
+                    .request(.init(service: context.profile.category, windows: [context.profile.freeWindow])), id: request.id,
+                    sequence: request.sequence)
                 try await context.send(conflicting)
                 try await context.expectError(.duplicateConflict, in: &session, answering: conflicting, what: "a conflicting duplicate")
                 let accept = try await context.send(.accept(.init(proposal: session.table[0].id)), in: &session)
-                try await context.expect([.consentRequest, .confirm], in: &session, after: accept, what: "the original proposals after the conflict")
+                try await context.expect(
+                    [.consentRequest, .confirm], in: &session, after: accept, what: "the original proposals after the conflict")
             },
-            make("idempotency.replayed-seq", .idempotency, "a new id with an old seq is replayed-message, with no other effect",
-                "PROTOCOL.md §5.5, §9", codes: [.replayedMessage]) { context in
+            make(
+                "idempotency.replayed-seq", .idempotency, "a new id with an old seq is replayed-message, with no other effect",
+                "PROTOCOL.md §5.5, §9", codes: [.replayedMessage]
+            ) { context in
                 var session = try await context.greet()
-                let request = try await context.send(.request(.init(service: context.profile.service, windows: [context.profile.wideWindow])), in: &session)
+                let request = try await context.send(
+                    .request(.init(service: context.profile.service, windows: [context.profile.wideWindow])), in: &session)
                 _ = try await context.next(in: &session, after: request)
                 let replay = session.crafted(
-                    .request(.init(service: context.profile.service, windows: [context.profile.busyWindow])), id: "replay-1", sequence: request.sequence)
+                    .request(.init(service: context.profile.service, windows: [context.profile.busyWindow])), id: "replay-1",
+                    sequence: request.sequence)
                 try await context.send(replay)
-                try await context.expectError(.replayedMessage, in: &session, answering: replay, what: "a new id with seq \(request.sequence)")
+                try await context.expectError(
+                    .replayedMessage, in: &session, answering: replay, what: "a new id with seq \(request.sequence)")
                 let accept = try await context.send(.accept(.init(proposal: session.table[0].id)), in: &session)
-                try await context.expect([.consentRequest, .confirm], in: &session, after: accept, what: "the original proposals after the replay")
+                try await context.expect(
+                    [.consentRequest, .confirm], in: &session, after: accept, what: "the original proposals after the replay")
             },
         ]
     }
@@ -166,15 +210,20 @@ extension CompanyCases {
     // MARK: Transition table, phase by phase
 
     /// The customer-turn phases a company peer can be held in.
-    static let heldPhases: [SessionPhase] = [.start, .ready, .questioned, .offered, .consentRequested, .disclosing, .booked, .declined, .handedOff]
+    static let heldPhases: [SessionPhase] = [
+        .start, .ready, .questioned, .offered, .consentRequested, .disclosing, .booked, .declined, .handedOff,
+    ]
 
     static var table: [ConformanceCase] {
         heldPhases.map { phase in
             var covers = rows(phase, .customer, .close) + rows(phase, .customer, .error) + rows(phase, .company, .error, .nonFatal)
             if phase != .start { covers += rows(phase, .customer, .consentRevoke) + rows(phase, .company, .error, .fatal) }
-            let codes: [ParleyError.Code] = phase == .start ? [.unexpectedMessage, .sessionClosed] : [.unexpectedMessage, .sessionClosed, .unsupportedVersion]
-            return make("table.company.\(phase)", .table, "in '\(phase)' close, errors and revocations are admitted; other messages are unexpected",
-                "PROTOCOL.md §6, §6.1, §8", covers: covers, codes: codes) { context in
+            let codes: [ParleyError.Code] =
+                phase == .start ? [.unexpectedMessage, .sessionClosed] : [.unexpectedMessage, .sessionClosed, .unsupportedVersion]
+            return make(
+                "table.company.\(phase)", .table, "in '\(phase)' close, errors and revocations are admitted; other messages are unexpected",
+                "PROTOCOL.md §6, §6.1, §8", covers: covers, codes: codes
+            ) { context in
                 // close: the session ends.
                 var session = try await context.reach(phase)
                 try await context.send(.close(.init(outcome: "done")), in: &session)
@@ -185,7 +234,8 @@ extension CompanyCases {
                 try await context.expectEnded(&session, what: "a fatal error in '\(phase)'")
                 // A non-fatal error (an unknown code is non-fatal): nothing changes.
                 session = try await context.reach(phase)
-                try await context.send(.error(.init(code: "x-conformance-probe", text: "conformance probe", retryable: false)), in: &session)
+                try await context.send(
+                    .error(.init(code: "x-conformance-probe", text: "conformance probe", retryable: false)), in: &session)
                 if phase == .start {
                     let hello = try await context.send(.hello(.init(role: .customer)), in: &session)
                     try await context.expect([.hello], in: &session, after: hello, what: "a hello after a non-fatal error in 'start'")
@@ -206,7 +256,8 @@ extension CompanyCases {
                 let (id, sequence) = session.reserveSequence()
                 let wrongVersion = session.crafted(.close(.init(outcome: "done")), id: id, sequence: sequence, version: 2)
                 try await context.send(wrongVersion)
-                try await context.expectError(.unsupportedVersion, in: &session, answering: nil, what: "an envelope of version 2 in '\(phase)'")
+                try await context.expectError(
+                    .unsupportedVersion, in: &session, answering: nil, what: "an envelope of version 2 in '\(phase)'")
                 try await context.expectEnded(&session, what: "after unsupported-version in '\(phase)'")
             }
         }

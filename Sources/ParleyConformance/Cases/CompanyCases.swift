@@ -23,12 +23,15 @@ enum CompanyCases {
     /// A line the peer cannot decode, built from a valid request envelope of the session.
     static func garbage(_ session: ScriptedSession, _ transform: (String) -> String) -> [UInt8] {
         // Put `session` first (so even a truncated prefix names it) and leave `seq` out (so nothing is consumed, §8).
-        let text = "{\"session\":\"\(session.session)\",\"from\":\"\(session.local)\",\"to\":\"\(session.peer)\",\"parley\":1,\"id\":\"g-1\","
+        let text =
+            "{\"session\":\"\(session.session)\",\"from\":\"\(session.local)\",\"to\":\"\(session.peer)\",\"parley\":1,\"id\":\"g-1\","
             + "\"sentAt\":\"2026-04-30T09:00:00Z\",\"type\":\"request\",\"body\":{\"service\":\"haircut-women\",\"windows\":[]}}"
         return Array(transform(text).utf8)
     }
 
-    static func decodeCase(_ id: String, _ title: String, _ spec: String, code: ParleyError.Code, line: @escaping @Sendable (ScriptedSession) -> [UInt8])
+    static func decodeCase(
+        _ id: String, _ title: String, _ spec: String, code: ParleyError.Code, line: @escaping @Sendable (ScriptedSession) -> [UInt8]
+    )
         -> ConformanceCase
     {
         make(id, .framing, title, spec, covers: rows(.ready, .company, .error, .nonFatal), codes: [code]) { context in
@@ -62,17 +65,24 @@ enum CompanyCases {
 
     static var framing: [ConformanceCase] {
         [
-            make("framing.hello", .framing, "a hello is answered with the company's hello", "PROTOCOL.md §5.1, §4.6", covers: greeting) { context in
+            make("framing.hello", .framing, "a hello is answered with the company's hello", "PROTOCOL.md §5.1, §4.6", covers: greeting) {
+                context in
                 _ = try await context.greet()
             },
-            make("framing.crlf-and-empty-lines", .framing, "CRLF line ends and empty lines are accepted", "PROTOCOL.md §4.6", covers: greeting) { context in
+            make(
+                "framing.crlf-and-empty-lines", .framing, "CRLF line ends and empty lines are accepted", "PROTOCOL.md §4.6",
+                covers: greeting
+            ) { context in
                 var session = context.customerSession()
                 let hello = session.envelope(.hello(.init(role: .customer)))
                 try await context.send(line: [])
                 try await context.send(line: WireCodec().encode(hello) + [0x0D])
                 try await context.expect([.hello], in: &session, after: hello, what: "a hello ending in CRLF after an empty line")
             },
-            decodeCase("framing.malformed-json", "trailing data after the JSON value is malformed-json", "PROTOCOL.md §4.1, §4.5", code: .malformedJSON) {
+            decodeCase(
+                "framing.malformed-json", "trailing data after the JSON value is malformed-json", "PROTOCOL.md §4.1, §4.5",
+                code: .malformedJSON
+            ) {
                 garbage($0) { $0 + " trailing" }
             },
             decodeCase("framing.byte-order-mark", "a byte-order mark is malformed-json", "PROTOCOL.md §4.1", code: .malformedJSON) {
@@ -85,24 +95,39 @@ enum CompanyCases {
                 garbage($0) { $0.replacingOccurrences(of: "\"type\":\"request\"", with: "\"type\":\"request\",\"type\":\"request\"") }
             },
             decodeCase("framing.too-deep", "nesting deeper than MAX_DEPTH is too-deep", "PROTOCOL.md §4.4", code: .tooDeep) {
-                garbage($0) { String($0.dropLast()) + ",\"x-deep\":" + String(repeating: "[", count: 20) + String(repeating: "]", count: 20) + "}" }
+                garbage($0) {
+                    String($0.dropLast()) + ",\"x-deep\":" + String(repeating: "[", count: 20) + String(repeating: "]", count: 20) + "}"
+                }
             },
-            decodeCase("framing.oversized-line", "a line over MAX_ENVELOPE_BYTES is too-large and reading resumes", "PROTOCOL.md §4.4, §4.6", code: .tooLarge) {
+            decodeCase(
+                "framing.oversized-line", "a line over MAX_ENVELOPE_BYTES is too-large and reading resumes", "PROTOCOL.md §4.4, §4.6",
+                code: .tooLarge
+            ) {
                 garbage($0) { String($0.dropLast()) + ",\"x-pad\":\"" + String(repeating: "a", count: 70_000) + "\"}" }
             },
-            envelopeCase("framing.unsupported-version", "an envelope of an unspoken version is unsupported-version (fatal)", "PROTOCOL.md §4.3, §8",
-                code: .unsupportedVersion, fatal: true) { $0.merging(["parley": .number(2)]) { $1 } },
-            envelopeCase("framing.unknown-type", "an unknown message type is unknown-message-type", "PROTOCOL.md §4.3", code: .unknownMessageType) {
+            envelopeCase(
+                "framing.unsupported-version", "an envelope of an unspoken version is unsupported-version (fatal)", "PROTOCOL.md §4.3, §8",
+                code: .unsupportedVersion, fatal: true
+            ) { $0.merging(["parley": .number(2)]) { $1 } },
+            envelopeCase(
+                "framing.unknown-type", "an unknown message type is unknown-message-type", "PROTOCOL.md §4.3", code: .unknownMessageType
+            ) {
                 $0.merging(["type": .string("x-unknown")]) { $1 }
             },
-            envelopeCase("framing.missing-field", "a body without a required member is missing-field", "PROTOCOL.md §4.5, §5.2", code: .missingField) {
+            envelopeCase(
+                "framing.missing-field", "a body without a required member is missing-field", "PROTOCOL.md §4.5, §5.2", code: .missingField
+            ) {
                 $0.merging(["body": .object(["service": .string("haircut-women")])]) { $1 }
             },
-            envelopeCase("framing.invalid-field", "a member of the wrong type is invalid-field", "PROTOCOL.md §3.2, §4.5", code: .invalidField) {
+            envelopeCase(
+                "framing.invalid-field", "a member of the wrong type is invalid-field", "PROTOCOL.md §3.2, §4.5", code: .invalidField
+            ) {
                 $0.merging(["body": .object(["service": .string("haircut-women"), "windows": .string("tomorrow")])]) { $1 }
             },
-            envelopeCase("framing.fractional-integer", "a non-integer number where an integer is required is invalid-field", "PROTOCOL.md §3.2",
-                code: .invalidField) { members in
+            envelopeCase(
+                "framing.fractional-integer", "a non-integer number where an integer is required is invalid-field", "PROTOCOL.md §3.2",
+                code: .invalidField
+            ) { members in
                 var members = members
                 if case .object(var body) = members["body"] {
                     body["partySize"] = .number(2.5)
@@ -110,8 +135,10 @@ enum CompanyCases {
                 }
                 return members
             },
-            make("framing.unknown-members-ignored", .framing, "unknown members are ignored for processing", "PROTOCOL.md §4.3",
-                covers: rows(.ready, .customer, .request)) { context in
+            make(
+                "framing.unknown-members-ignored", .framing, "unknown members are ignored for processing", "PROTOCOL.md §4.3",
+                covers: rows(.ready, .customer, .request)
+            ) { context in
                 var session = try await context.greet()
                 let request = session.envelope(.request(.init(service: context.profile.service, windows: [context.profile.wideWindow])))
                 guard case .object(var members) = request.json, case .object(var body) = members["body"] else { return }
@@ -119,7 +146,8 @@ enum CompanyCases {
                 members["body"] = .object(body)
                 members["x-envelope-extension"] = .string("ignored")
                 try await context.send(line: JSONText.encode(.object(members)))
-                try await context.expect([.offer, .counterOffer, .question, .decline, .handoff], in: &session, after: request,
+                try await context.expect(
+                    [.offer, .counterOffer, .question, .decline, .handoff], in: &session, after: request,
                     what: "a request with unknown members")
             },
         ]
@@ -129,29 +157,37 @@ enum CompanyCases {
 
     static var errors: [ConformanceCase] {
         [
-            make("errors.unexpected-message", .errors, "a message the phase does not admit is unexpected-message; the phase is unchanged",
-                "PROTOCOL.md §6", covers: rows(.ready, .company, .error, .nonFatal), codes: [.unexpectedMessage]) { context in
+            make(
+                "errors.unexpected-message", .errors, "a message the phase does not admit is unexpected-message; the phase is unchanged",
+                "PROTOCOL.md §6", covers: rows(.ready, .company, .error, .nonFatal), codes: [.unexpectedMessage]
+            ) { context in
                 var session = try await context.greet()
                 let accept = try await context.send(.accept(.init(proposal: "p-none")), in: &session, expectRejection: true)
                 try await context.expectError(.unexpectedMessage, in: &session, answering: accept, what: "an accept in 'ready'")
                 let reply = try await context.request(context.profile.service, in: context.profile.wideWindow, &session)
                 try context.require([.offer, .counterOffer].contains(reply.kind), "the session did not go on after the error", reply)
             },
-            make("errors.misaddressed", .errors, "an envelope for another recipient is dropped without a reply in the session",
-                "PROTOCOL.md §8", codes: [.misaddressed]) { context in
+            make(
+                "errors.misaddressed", .errors, "an envelope for another recipient is dropped without a reply in the session",
+                "PROTOCOL.md §8", codes: [.misaddressed]
+            ) { context in
                 var session = try await context.greet()
                 let (id, sequence) = session.reserveSequence()
                 let envelope = Envelope(
                     id: id, session: session.session, from: session.local, to: "someone-else.example/bot", sequence: sequence,
-                    sentAt: ScriptedSession.clock, message: .request(.init(service: context.profile.service, windows: [context.profile.wideWindow])))
+                    sentAt: ScriptedSession.clock,
+                    message: .request(.init(service: context.profile.service, windows: [context.profile.wideWindow])))
                 try await context.send(envelope)
                 if let reply = try await context.nextIfAny(in: &session, within: context.replyTimeout) {
                     throw ConformanceFailure(
-                        "an envelope for another recipient was answered within the session ('\(reply.kind)'); it must be dropped", envelope: reply)
+                        "an envelope for another recipient was answered within the session ('\(reply.kind)'); it must be dropped",
+                        envelope: reply)
                 }
             },
-            make("errors.limit-exceeded", .errors, "more than MAX_ERRORS rejected messages fail the session with limit-exceeded",
-                "PROTOCOL.md §4.4, §8", covers: rows(.ready, .company, .error, .fatal), codes: [.limitExceeded]) { context in
+            make(
+                "errors.limit-exceeded", .errors, "more than MAX_ERRORS rejected messages fail the session with limit-exceeded",
+                "PROTOCOL.md §4.4, §8", covers: rows(.ready, .company, .error, .fatal), codes: [.limitExceeded]
+            ) { context in
                 var session = try await context.greet()
                 for attempt in 1...12 {
                     let probe = try await context.send(.hello(.init(role: .customer)), in: &session, expectRejection: true)

@@ -21,7 +21,8 @@ extension ConformanceContext {
     }
 
     /// A request for `service` in `window`; returns the reply.
-    func request(_ service: String, in window: TimeWindow, _ session: inout ScriptedSession, counter: Bool = false) async throws -> Envelope {
+    func request(_ service: String, in window: TimeWindow, _ session: inout ScriptedSession, counter: Bool = false) async throws -> Envelope
+    {
         let body = Message.Request(service: service, windows: [window], preferredStart: window.start)
         let sent = try await send(counter ? .counterRequest(body) : .request(body), in: &session)
         return try await next(in: &session, after: sent)
@@ -31,7 +32,8 @@ extension ConformanceContext {
     func reachOffered(window: TimeWindow? = nil) async throws -> ScriptedSession {
         var session = try await greet()
         let reply = try await request(profile.service, in: window ?? profile.wideWindow, &session)
-        try require([.offer, .counterOffer].contains(reply.kind), "a request for '\(profile.service)' got '\(reply.kind)', not an offer", reply)
+        try require(
+            [.offer, .counterOffer].contains(reply.kind), "a request for '\(profile.service)' got '\(reply.kind)', not an offer", reply)
         try require(!session.table.isEmpty, "the offer has no proposals", reply)
         return session
     }
@@ -42,7 +44,9 @@ extension ConformanceContext {
         var session = try await reachOffered(window: window)
         let proposal = session.table[0]
         let accept = try await send(.accept(.init(proposal: proposal.id)), in: &session)
-        let reply = try await expect([.consentRequest], in: &session, after: accept, what: "accepting a proposal that declares \(proposal.requires.count) data requirement(s)")
+        let reply = try await expect(
+            [.consentRequest], in: &session, after: accept,
+            what: "accepting a proposal that declares \(proposal.requires.count) data requirement(s)")
         guard case .consentRequest(let request) = reply.message else { throw ConformanceFailure("unreachable", envelope: reply) }
         return (session, request)
     }
@@ -56,7 +60,8 @@ extension ConformanceContext {
         let token = SuiteTokens.mint(
             id: tokenIDInToken ?? id,
             caveats: caveats ?? [
-                "aud = \(profile.companyID)", "purpose in \(request.purpose)", "fields in \(fields)", "time < \(SuiteTokens.expiry.rfc3339)",
+                "aud = \(profile.companyID)", "purpose in \(request.purpose)", "fields in \(fields)",
+                "time < \(SuiteTokens.expiry.rfc3339)",
                 "retention <= P\(request.retentionDays)D",
             ])
         return Message.ConsentGrant(
@@ -93,7 +98,9 @@ extension ConformanceContext {
         let expected = digestBefore(session)
         let reply = try await expect([.confirm], in: &session, after: disclose, what: "disclosing the granted data")
         guard case .confirm(let confirm) = reply.message else { throw ConformanceFailure("unreachable", envelope: reply) }
-        try require(confirm.agreementDigest == expected, "confirm.agreementDigest is \(confirm.agreementDigest), the transcript's is \(expected) (§5.6)", reply)
+        try require(
+            confirm.agreementDigest == expected,
+            "confirm.agreementDigest is \(confirm.agreementDigest), the transcript's is \(expected) (§5.6)", reply)
         if let accepted = session.accepted {
             try require(
                 confirm.proposal == accepted.id && confirm.slot == accepted.slot && confirm.service == accepted.service,
@@ -108,7 +115,8 @@ extension ConformanceContext {
         var session = try await greet()
         let reply = try await request(profile.category, in: profile.freeWindow, &session)
         guard case .question(let question) = reply.message else {
-            throw ConformanceFailure("a request for the category '\(profile.category)' should get a question, got '\(reply.kind)'", envelope: reply)
+            throw ConformanceFailure(
+                "a request for the category '\(profile.category)' should get a question, got '\(reply.kind)'", envelope: reply)
         }
         return (session, question)
     }

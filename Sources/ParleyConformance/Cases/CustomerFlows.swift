@@ -42,9 +42,11 @@ extension ConformanceContext {
 
     /// A proposal for the customer's request, declaring ``ConformanceProfile/requirement``.
     func proposal(_ id: ProposalID, at start: Instant, request: Message.Request, requirement: DataRequirement? = nil) -> Proposal {
-        let price = request.priceCeiling.map { Money(amount: min($0.amount, 4500), currency: $0.currency) } ?? Money(amount: 4500, currency: "EUR")
+        let price =
+            request.priceCeiling.map { Money(amount: min($0.amount, 4500), currency: $0.currency) } ?? Money(amount: 4500, currency: "EUR")
         return Proposal(
-            id: id, service: request.service, slot: Slot(start: start, end: start.adding(minutes: 45)), timeZone: profile.timeZone, price: price,
+            id: id, service: request.service, slot: Slot(start: start, end: start.adding(minutes: 45)), timeZone: profile.timeZone,
+            price: price,
             cancellation: CancellationPolicy(freeUntilMinutesBefore: 1440, fee: nil), requires: [requirement ?? profile.requirement],
             expiresAt: ScriptedSession.clock.adding(seconds: 30 * 86_400))
     }
@@ -52,7 +54,8 @@ extension ConformanceContext {
     /// The customer accepted the suite's proposal: phase `accepted`.
     func reachAccepted(requirement: DataRequirement? = nil) async throws -> ScriptedSession {
         var (session, request) = try await reachRequested()
-        let offer = try await send(.offer(.init(proposals: [proposal("p1", at: inside(request), request: request, requirement: requirement)])), in: &session)
+        let offer = try await send(
+            .offer(.init(proposals: [proposal("p1", at: inside(request), request: request, requirement: requirement)])), in: &session)
         try await expect([.accept], in: &session, after: offer, what: "an offer inside the window at the preferred time")
         return session
     }
@@ -62,7 +65,8 @@ extension ConformanceContext {
         var session = try await reachAccepted()
         let requirement = profile.requirement
         let request = try await send(
-            .consentRequest(.init(id: "kcr1", fields: requirement.fields, purpose: requirement.purpose, retentionDays: requirement.retentionDays)),
+            .consentRequest(
+                .init(id: "kcr1", fields: requirement.fields, purpose: requirement.purpose, retentionDays: requirement.retentionDays)),
             in: &session)
         let granted = try await expect([.consentGrant], in: &session, after: request, what: "a declared consent request")
         let disclosed = try await expect([.disclose], in: &session, after: request, what: "after the grant")
@@ -75,7 +79,8 @@ extension ConformanceContext {
     /// A confirm of `proposal` carrying `digest`.
     func confirmation(of proposal: Proposal, digest: String) -> Message.Confirm {
         Message.Confirm(
-            booking: "CONF-1", status: .booked, proposal: proposal.id, service: proposal.service, slot: proposal.slot, timeZone: proposal.timeZone,
+            booking: "CONF-1", status: .booked, proposal: proposal.id, service: proposal.service, slot: proposal.slot,
+            timeZone: proposal.timeZone,
             price: proposal.price, cancellation: proposal.cancellation, agreementDigest: digest)
     }
 
@@ -97,22 +102,29 @@ extension CustomerCases {
     static var table: [ConformanceCase] {
         heldPhases.flatMap { phase -> [ConformanceCase] in
             [
-                make("table.customer.\(phase).close", .table, "a company close in '\(phase)' ends the session", "PROTOCOL.md §6, §6.1",
-                    covers: rows(phase, .company, .close)) { context in
+                make(
+                    "table.customer.\(phase).close", .table, "a company close in '\(phase)' ends the session", "PROTOCOL.md §6, §6.1",
+                    covers: rows(phase, .company, .close)
+                ) { context in
                     var session = try await context.reachAsCompany(phase)
                     try await context.send(.close(.init(outcome: "done")), in: &session)
                     try await context.expectEnded(&session, what: "close in '\(phase)'")
                 },
-                make("table.customer.\(phase).fatal-error", .table, "a fatal error in '\(phase)' fails the session", "PROTOCOL.md §6, §8",
-                    covers: rows(phase, .company, .error, .fatal)) { context in
+                make(
+                    "table.customer.\(phase).fatal-error", .table, "a fatal error in '\(phase)' fails the session", "PROTOCOL.md §6, §8",
+                    covers: rows(phase, .company, .error, .fatal)
+                ) { context in
                     var session = try await context.reachAsCompany(phase)
                     try await context.send(.error(.init(code: "internal-error", text: "conformance probe", retryable: true)), in: &session)
                     try await context.expectEnded(&session, what: "a fatal error in '\(phase)'")
                 },
-                make("table.customer.\(phase).error", .table, "a non-fatal error in '\(phase)' leaves the phase (or the customer closes)",
-                    "PROTOCOL.md §6, §8", covers: rows(phase, .company, .error, .nonFatal) + rows(phase, .customer, .close)) { context in
+                make(
+                    "table.customer.\(phase).error", .table, "a non-fatal error in '\(phase)' leaves the phase (or the customer closes)",
+                    "PROTOCOL.md §6, §8", covers: rows(phase, .company, .error, .nonFatal) + rows(phase, .customer, .close)
+                ) { context in
                     var session = try await context.reachAsCompany(phase)
-                    try await context.send(.error(.init(code: "x-conformance-probe", text: "conformance probe", retryable: false)), in: &session)
+                    try await context.send(
+                        .error(.init(code: "x-conformance-probe", text: "conformance probe", retryable: false)), in: &session)
                     if let reply = try await context.nextIfAny(in: &session) {
                         try context.require(reply.kind == .close, "a non-fatal error got '\(reply.kind)'", reply)
                         context.note("the customer closed after a non-fatal error")
@@ -120,14 +132,19 @@ extension CustomerCases {
                     }
                     try await context.expectAlive(&session, what: "a non-fatal error in '\(phase)'")
                 },
-                make("table.customer.\(phase).unexpected", .table, "a message '\(phase)' does not admit is unexpected-message",
-                    "PROTOCOL.md §6", covers: rows(phase, .customer, .error, .nonFatal), codes: [.unexpectedMessage]) { context in
+                make(
+                    "table.customer.\(phase).unexpected", .table, "a message '\(phase)' does not admit is unexpected-message",
+                    "PROTOCOL.md §6", covers: rows(phase, .customer, .error, .nonFatal), codes: [.unexpectedMessage]
+                ) { context in
                     var session = try await context.reachAsCompany(phase)
                     let probe = try await context.send(.answer(.init(question: "none", value: "x")), in: &session, expectRejection: true)
                     try await context.expectError(.unexpectedMessage, in: &session, answering: probe, what: "an answer in '\(phase)'")
                 },
-                make("table.customer.\(phase).unsupported-version", .table, "an envelope of version 2 in '\(phase)' is unsupported-version (fatal)",
-                    "PROTOCOL.md §4.3, §8", covers: rows(phase, .customer, .error, .fatal), codes: [.unsupportedVersion, .sessionClosed]) { context in
+                make(
+                    "table.customer.\(phase).unsupported-version", .table,
+                    "an envelope of version 2 in '\(phase)' is unsupported-version (fatal)",
+                    "PROTOCOL.md §4.3, §8", covers: rows(phase, .customer, .error, .fatal), codes: [.unsupportedVersion, .sessionClosed]
+                ) { context in
                     var session = try await context.reachAsCompany(phase)
                     let (id, sequence) = session.reserveSequence()
                     try await context.send(session.crafted(.close(.init(outcome: "done")), id: id, sequence: sequence, version: 2))

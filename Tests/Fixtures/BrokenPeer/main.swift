@@ -60,7 +60,8 @@ func replacing(_ envelope: Envelope, with message: Message) -> Envelope {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard arguments.count == 2, arguments[0] == "--defect", let defect = Defect(rawValue: arguments[1]) else {
-    FileHandle.standardError.write(Data("usage: parley-broken-peer --defect \(Defect.allCases.map(\.rawValue).joined(separator: "|"))\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: parley-broken-peer --defect \(Defect.allCases.map(\.rawValue).joined(separator: "|"))\n".utf8))
     exit(64)
 }
 signal(SIGPIPE, SIG_IGN)

@@ -99,7 +99,8 @@ struct BadPeerTests {
         #expect(again == first, "a duplicate must get the original reply, byte for byte")
         let replayed = await company.say(offer, sequence: 1, id: "r-new")
         #expect(replayed.errorCodes == ["replayed-message"])
-        let conflict = await company.say(.close(.init(outcome: "done")), sequence: company.sequence, id: MessageID(stringLiteral: "r\(company.sequence)"))
+        let conflict = await company.say(
+            .close(.init(outcome: "done")), sequence: company.sequence, id: MessageID(stringLiteral: "r\(company.sequence)"))
         #expect(conflict.errorCodes == ["duplicate-conflict"])
     }
 
@@ -121,7 +122,9 @@ struct BadPeerTests {
         var replies = await company.say(.consentRequest(.init(id: "cr1", fields: [.givenName], purpose: .booking, retentionDays: 30)))
         #expect(replies.errorCodes == ["unexpected-message"])
         #expect(!replies.disclosesAnything)
-        for _ in 0..<8 { replies = await company.say(.consentRequest(.init(id: "cr1", fields: [.givenName], purpose: .booking, retentionDays: 30))) }
+        for _ in 0..<8 {
+            replies = await company.say(.consentRequest(.init(id: "cr1", fields: [.givenName], purpose: .booking, retentionDays: 30)))
+        }
         #expect(replies.errorCodes.last == "limit-exceeded")
         #expect(await company.customer.isFinished(company.session))
         if case .failed(let error)? = await company.customer.outcome(of: company.session) {

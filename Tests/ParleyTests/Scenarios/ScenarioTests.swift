@@ -97,9 +97,11 @@ struct ScenarioTests {
         }
     }
 
-    @Test("S4 give and take: policy A and B book at full price sharing nothing for marketing; C follows the person", arguments: [
-        (Scenarios.MarketingPolicy.never, false), (.forAtLeast15Percent, false), (.askMe, true), (.askMe, false),
-    ])
+    @Test(
+        "S4 give and take: policy A and B book at full price sharing nothing for marketing; C follows the person",
+        arguments: [
+            (Scenarios.MarketingPolicy.never, false), (.forAtLeast15Percent, false), (.askMe, true), (.askMe, false),
+        ])
     func s4GiveAndTake(policy: Scenarios.MarketingPolicy, personSays: Bool) async throws {
         let (run, asked) = await Scenarios.giveAndTake(policy: policy, personSays: personSays)
         let booking = try #require(run.outcome.booking, "outcome: \(run.outcome)")

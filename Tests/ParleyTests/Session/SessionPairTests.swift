@@ -18,7 +18,8 @@ struct SessionPairTests {
             .counterRequest(.init(service: "haircut", windows: [TimeWindow(start: Fixtures.berlin(10), end: Fixtures.berlin(12))])),
             from: .customer)
         try pair.exchange(
-            .question(.init(id: "q1", topic: "service", text: "Which service?", options: [.init(value: "haircut-women", label: "Women's cut")])),
+            .question(
+                .init(id: "q1", topic: "service", text: "Which service?", options: [.init(value: "haircut-women", label: "Women's cut")])),
             from: .company)
         #expect(pair.company.phase == .questioned)
         try pair.exchange(.answer(.init(question: "q1", value: "haircut-women")), from: .customer)
@@ -47,7 +48,9 @@ struct SessionPairTests {
             .request(.init(service: "haircut", windows: [TimeWindow(start: Fixtures.berlin(10), end: Fixtures.berlin(12))])),
             from: .customer)
         // The company's own machine refuses to send it ...
-        #expect(throws: ParleyError.self) { try pair.company.send(.offer(.init(proposals: [Fixtures.proposal("p1", at: 14)])), now: pair.now) }
+        #expect(throws: ParleyError.self) {
+            try pair.company.send(.offer(.init(proposals: [Fixtures.proposal("p1", at: 14)])), now: pair.now)
+        }
         // ... and a customer receiving it from a misbehaving peer rejects it with the right code.
         let envelope = Envelope(
             id: "k9", session: Fixtures.session, from: Fixtures.salon, to: Fixtures.customer, sequence: 2, sentAt: pair.now,
@@ -80,7 +83,8 @@ struct SessionPairTests {
         try pair.exchange(.hello(.init(role: .customer)), from: .customer)
         try pair.exchange(.hello(.init(role: .company)), from: .company)
         try pair.exchange(.request(Fixtures.request), from: .customer)
-        try pair.exchange(.offer(.init(proposals: [Fixtures.proposal("p1", at: 12, expiresAt: pair.now.adding(minutes: 1))])), from: .company)
+        try pair.exchange(
+            .offer(.init(proposals: [Fixtures.proposal("p1", at: 12, expiresAt: pair.now.adding(minutes: 1))])), from: .company)
         pair.now = pair.now.adding(minutes: 2)
         #expect(throws: ParleyError.self) { try pair.customer.send(.accept(.init(proposal: "p1")), now: pair.now) }
         let envelope = Envelope(

@@ -30,7 +30,9 @@ struct MessageVector: Codable, Sendable, CustomTestStringConvertible {
 
 @Suite("Spec/vectors/messages.json")
 struct MessageVectorTests {
-    @Test("Every valid vector decodes, re-encodes to its canonical text and matches its sha256", arguments: try MessageVector.load().filter(\.valid))
+    @Test(
+        "Every valid vector decodes, re-encodes to its canonical text and matches its sha256",
+        arguments: try MessageVector.load().filter(\.valid))
     func valid(_ vector: MessageVector) throws {
         let codec = WireCodec()
         let envelope = try codec.decode(vector.bytes)

@@ -42,8 +42,13 @@ struct TransitionVectorGenerator {
         try r.step(.hello(.init(role: .company, services: ["haircut"])), from: .company)
         try r.step(.request(Fixtures.request), from: .customer)
         try r.step(.counterOffer(.init(proposals: [Fixtures.proposal("p1", at: 19)])), from: .company)
-        try r.step(.counterRequest(.init(service: "haircut", windows: [TimeWindow(start: Fixtures.berlin(10), end: Fixtures.berlin(12))])), from: .customer)
-        try r.step(.question(.init(id: "q1", topic: "service", text: "Which service?", options: [.init(value: "haircut-women", label: "Women's")])), from: .company)
+        try r.step(
+            .counterRequest(.init(service: "haircut", windows: [TimeWindow(start: Fixtures.berlin(10), end: Fixtures.berlin(12))])),
+            from: .customer)
+        try r.step(
+            .question(
+                .init(id: "q1", topic: "service", text: "Which service?", options: [.init(value: "haircut-women", label: "Women's")])),
+            from: .company)
         try r.step(.answer(.init(question: "q1", value: "haircut-women")), from: .customer)
         try r.step(.offer(.init(proposals: [Fixtures.proposal("p2", at: 10)])), from: .company)
         try r.step(.accept(.init(proposal: "p2")), from: .customer)
@@ -82,7 +87,9 @@ struct TransitionVectorGenerator {
             let r = try prefix(count)
             for receiver in Role.allCases where !(count == 0 && receiver == .customer) {
                 let phase = receiver == .customer ? r.pair.customer.phase : r.pair.company.phase
-                try add("\(receiver) in \(phase) receives close", receiver, r, upTo: count, r.next(.close(.init(outcome: "done")), from: receiver.peer))
+                try add(
+                    "\(receiver) in \(phase) receives close", receiver, r, upTo: count,
+                    r.next(.close(.init(outcome: "done")), from: receiver.peer))
             }
         }
         // Illegal messages (unexpected-message) in each phase of S1.
@@ -96,61 +103,89 @@ struct TransitionVectorGenerator {
                         && SampleMessages.message(kind, role: receiver.peer).kind == kind
                 }
                 guard let illegal else { continue }
-                try add("\(receiver) in \(phase) receives \(illegal) (not allowed)", receiver, r, upTo: count,
+                try add(
+                    "\(receiver) in \(phase) receives \(illegal) (not allowed)", receiver, r, upTo: count,
                     r.next(SampleMessages.message(illegal, role: receiver.peer), from: receiver.peer))
             }
         }
         // Content rules.
         var r = try prefix(3)  // company has the request
-        try add("customer receives an offer outside the asked window", .customer, r, upTo: 3,
+        try add(
+            "customer receives an offer outside the asked window", .customer, r, upTo: 3,
             r.next(.offer(.init(proposals: [Fixtures.proposal("px", at: 20)])), from: .company))
         r = try prefix(8)  // offer p2 on the table
-        try add("company receives an accept of an unknown proposal", .company, r, upTo: 8, r.next(.accept(.init(proposal: "p9")), from: .customer))
-        try add("company receives an accept of an unknown add-on", .company, r, upTo: 8,
+        try add(
+            "company receives an accept of an unknown proposal", .company, r, upTo: 8,
+            r.next(.accept(.init(proposal: "p9")), from: .customer))
+        try add(
+            "company receives an accept of an unknown add-on", .company, r, upTo: 8,
             r.next(.accept(.init(proposal: "p2", addOns: ["gift"])), from: .customer))
         var late = Recorder()
         for (role, envelope) in full.log.prefix(7) { try late.step(envelope.message, from: role) }
-        try late.step(.offer(.init(proposals: [Fixtures.proposal("p2", at: 10, expiresAt: Fixtures.now.adding(seconds: -60))])), from: .company)
-        try add("company receives an accept of an expired proposal", .company, late, upTo: 8, late.next(.accept(.init(proposal: "p2")), from: .customer))
+        try late.step(
+            .offer(.init(proposals: [Fixtures.proposal("p2", at: 10, expiresAt: Fixtures.now.adding(seconds: -60))])), from: .company)
+        try add(
+            "company receives an accept of an expired proposal", .company, late, upTo: 8,
+            late.next(.accept(.init(proposal: "p2")), from: .customer))
         r = try prefix(6)  // question q1 open
-        try add("company receives an answer to an unknown question", .company, r, upTo: 6, r.next(.answer(.init(question: "q7", value: "x")), from: .customer))
-        try add("company receives an answer outside the options", .company, r, upTo: 6, r.next(.answer(.init(question: "q1", value: "colour")), from: .customer))
+        try add(
+            "company receives an answer to an unknown question", .company, r, upTo: 6,
+            r.next(.answer(.init(question: "q7", value: "x")), from: .customer))
+        try add(
+            "company receives an answer outside the options", .company, r, upTo: 6,
+            r.next(.answer(.init(question: "q1", value: "colour")), from: .customer))
         r = try prefix(9)  // accepted
-        try add("customer receives a consent request beyond the declared requirements", .customer, r, upTo: 9,
+        try add(
+            "customer receives a consent request beyond the declared requirements", .customer, r, upTo: 9,
             r.next(.consentRequest(.init(id: "cr1", fields: [.givenName, .phone], purpose: .booking, retentionDays: 30)), from: .company))
-        try add("customer receives a consent request for another purpose", .customer, r, upTo: 9,
+        try add(
+            "customer receives a consent request for another purpose", .customer, r, upTo: 9,
             r.next(.consentRequest(.init(id: "cr1", fields: [.givenName], purpose: .marketing, retentionDays: 30)), from: .company))
         r = try prefix(11)  // granted, disclosing
-        try add("company receives a disclosure of a field outside the grant", .company, r, upTo: 11,
+        try add(
+            "company receives a disclosure of a field outside the grant", .company, r, upTo: 11,
             r.next(.disclose(.init(tokenID: "t-1", data: [.givenName: "Lisa", .phone: "+49 30 1"])), from: .customer))
         r = try prefix(10)
-        try add("company receives a grant wider than the request", .company, r, upTo: 10,
-            r.next(.consentGrant(.init(request: "cr1", tokenID: "t-1", token: "AgE", fields: [.givenName, .email], purpose: .booking,
-                expiresAt: Fixtures.berlin(23), retentionDays: 30)), from: .customer))
-        try add("company receives a deny for an unknown request", .company, r, upTo: 10, r.next(.consentDeny(.init(request: "cr9")), from: .customer))
+        try add(
+            "company receives a grant wider than the request", .company, r, upTo: 10,
+            r.next(
+                .consentGrant(
+                    .init(
+                        request: "cr1", tokenID: "t-1", token: "AgE", fields: [.givenName, .email], purpose: .booking,
+                        expiresAt: Fixtures.berlin(23), retentionDays: 30)), from: .customer))
+        try add(
+            "company receives a deny for an unknown request", .company, r, upTo: 10,
+            r.next(.consentDeny(.init(request: "cr9")), from: .customer))
         r = try prefix(12)  // disclosed, company to confirm
         var wrong = r.pair.confirmation()
         wrong.agreementDigest = String(repeating: "0", count: 64)
-        try add("customer receives a confirm with a wrong agreement digest", .customer, r, upTo: 12, r.next(.confirm(wrong), from: .company))
+        try add(
+            "customer receives a confirm with a wrong agreement digest", .customer, r, upTo: 12, r.next(.confirm(wrong), from: .company))
         var moved = r.pair.confirmation()
         moved.slot = Slot(start: Fixtures.berlin(16), end: Fixtures.berlin(17))
         try add("customer receives a confirm for another slot", .customer, r, upTo: 12, r.next(.confirm(moved), from: .company))
         // Envelope rules.
         r = try prefix(1)
-        try add("company receives a hello that speaks no common version", .company, Recorder(), upTo: 0,
+        try add(
+            "company receives a hello that speaks no common version", .company, Recorder(), upTo: 0,
             Recorder().next(.hello(.init(versions: [2, 3], role: .customer)), from: .customer))
-        try add("company receives a hello claiming the company role", .company, Recorder(), upTo: 0,
+        try add(
+            "company receives a hello claiming the company role", .company, Recorder(), upTo: 0,
             Recorder().next(.hello(.init(role: .company)), from: .customer))
         r = try prefix(3)
-        try add("company receives a new message id with an old sequence number", .company, r, upTo: 3,
+        try add(
+            "company receives a new message id with an old sequence number", .company, r, upTo: 3,
             r.next(.close(.init(outcome: "done")), from: .customer, sequence: 1, id: "c-new"))
-        try add("company receives a used message id with another body", .company, r, upTo: 3,
+        try add(
+            "company receives a used message id with another body", .company, r, upTo: 3,
             r.next(.close(.init(outcome: "done")), from: .customer, sequence: 2, id: "c2"))
         try add("company receives a duplicate of a processed message", .company, r, upTo: 3, full.log[2].1)
-        try add("company receives an envelope addressed to another agent", .company, r, upTo: 3,
+        try add(
+            "company receives an envelope addressed to another agent", .company, r, upTo: 3,
             r.next(.close(.init(outcome: "done")), from: .customer, to: "elsewhere.example/bot"))
         // Terminal phase.
-        try add("company in closed receives a request", .company, full, upTo: full.log.count,
+        try add(
+            "company in closed receives a request", .company, full, upTo: full.log.count,
             full.next(.request(Fixtures.request), from: .customer))
         return vectors
     }

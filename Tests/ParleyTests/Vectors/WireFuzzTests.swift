@@ -31,7 +31,9 @@ struct WireFuzzTests {
             }
         case 5:  // deep nesting
             let depth = random.next(below: 40)
-            bytes.insert(contentsOf: Array(repeating: UInt8(ascii: "["), count: depth) + Array("1".utf8) + Array(repeating: UInt8(ascii: "]"), count: depth), at: position)
+            bytes.insert(
+                contentsOf: Array(repeating: UInt8(ascii: "["), count: depth) + Array("1".utf8)
+                    + Array(repeating: UInt8(ascii: "]"), count: depth), at: position)
         case 6:  // a huge string near or over the limit
             if let quote = bytes.firstIndex(of: UInt8(ascii: "\"")) {
                 bytes.insert(contentsOf: Array(repeating: UInt8(ascii: "a"), count: 60_000 + random.next(below: 10_000)), at: quote + 1)
@@ -90,7 +92,8 @@ struct WireFuzzTests {
             let input = Self.mutate(corpus[random.next(below: corpus.count)], &random, corpus: corpus)
             guard let envelope = try? WireCodec().decode(input) else { continue }
             let role: Role = random.next(below: 2) == 0 ? .customer : .company
-            var machine = SessionStateMachine(role: role, session: envelope.session, local: envelope.to, peer: role == .customer ? envelope.from : nil)
+            var machine = SessionStateMachine(
+                role: role, session: envelope.session, local: envelope.to, peer: role == .customer ? envelope.from : nil)
             machine.phase = SessionPhase.allCases[random.next(below: SessionPhase.allCases.count)]
             let actions = machine.messageReceived(envelope, now: Fixtures.now)
             delivered += actions.compactMap(\.delivered).count

@@ -81,7 +81,8 @@ public actor InMemoryBookingStore: BookingStore {
         isFree(slot, ignoringSession: session, ignoringBooking: nil, now: now)
     }
 
-    private func isFree(_ slot: Slot, ignoringSession session: SessionID?, ignoringBooking booking: BookingReference?, now: Instant) -> Bool {
+    private func isFree(_ slot: Slot, ignoringSession session: SessionID?, ignoringBooking booking: BookingReference?, now: Instant) -> Bool
+    {
         guard openingHours.contains(where: { $0.start <= slot.start && slot.end <= $0.end }) else { return false }
         for record in bookings.values where !record.isCancelled && record.id != booking && record.slot.overlaps(slot) {
             return false

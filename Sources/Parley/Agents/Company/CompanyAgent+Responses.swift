@@ -4,7 +4,9 @@ extension CompanyAgent {
         guard let state = sessionState(id) else { return [] }
         switch envelope.message {
         case .hello:
-            return [.hello(.init(role: .company, name: profile.name, services: Array(catalogue.names.prefix(ProtocolLimits.maximumServices))))]
+            return [
+                .hello(.init(role: .company, name: profile.name, services: Array(catalogue.names.prefix(ProtocolLimits.maximumServices))))
+            ]
         case .request(let request), .counterRequest(let request):
             update(id) {
                 $0.service = request.service
@@ -69,15 +71,20 @@ extension CompanyAgent {
             return [.decline(.init(reason: "no-reservation-needed", text: policy.walkInText))]
         }
         if candidates.allSatisfy(\.needsConsultation) {
-            let summary = "Customer asks for \(candidates.map(\.title).joined(separator: " / ")) around "
+            let summary =
+                "Customer asks for \(candidates.map(\.title).joined(separator: " / ")) around "
                 + "\(state.preferredStart.map { local?.dayAndClock($0) ?? $0.rfc3339 } ?? "any time"); needs a consultation."
-            return [.handoff(.init(
-                reason: "needs-consultation", channel: policy.handoffChannel,
-                text: "This needs a consultation with a stylist; a person will contact you.", summary: summary))]
+            return [
+                .handoff(
+                    .init(
+                        reason: "needs-consultation", channel: policy.handoffChannel,
+                        text: "This needs a consultation with a stylist; a person will contact you.", summary: summary))
+            ]
         }
         candidates.removeAll(where: \.needsConsultation)
         let planner = OfferPlanner(store: store, policy: policy)
-        let plan = await planner.plan(candidates: candidates, windows: state.windows, preferred: state.preferredStart, session: id, now: now)
+        let plan = await planner.plan(
+            candidates: candidates, windows: state.windows, preferred: state.preferredStart, session: id, now: now)
         switch plan {
         case .offer(let found):
             return [.offer(.init(proposals: proposals(found, session: id, now: now)))]
@@ -132,13 +139,18 @@ extension CompanyAgent {
     /// Asks for the first unmet data requirement, or commits the booking and confirms it.
     private func proceedToBooking(session id: SessionID, now: Instant) async -> [Message] {
         guard let state = sessionState(id), let proposal = state.machine.acceptedProposal else { return [] }
-        let requirements = state.rescheduling != nil ? [] : proposal.requires + state.machine.acceptedAddOns.compactMap { proposal.addOn($0) }.flatMap(\.requires)
+        let requirements =
+            state.rescheduling != nil
+            ? [] : proposal.requires + state.machine.acceptedAddOns.compactMap { proposal.addOn($0) }.flatMap(\.requires)
         if let missing = requirements.first(where: { !state.isSatisfied($0) }) {
             var requestID: ConsentRequestID = "cr"
             update(id) { requestID = $0.nextConsentRequestID() }
-            return [.consentRequest(.init(
-                id: requestID, fields: missing.fields, purpose: missing.purpose, retentionDays: missing.retentionDays,
-                text: "We need \(missing.fields.map(\.rawValue).joined(separator: ", ")) for \(missing.purpose)."))]
+            return [
+                .consentRequest(
+                    .init(
+                        id: requestID, fields: missing.fields, purpose: missing.purpose, retentionDays: missing.retentionDays,
+                        text: "We need \(missing.fields.map(\.rawValue).joined(separator: ", ")) for \(missing.purpose)."))
+            ]
         }
         let heldFor = state.data.values.sorted { $0.token.id < $1.token.id }.lazy
             .compactMap { try? $0.value(of: .givenName, for: .booking, at: now, ledger: self.ledger) }.first
@@ -180,7 +192,9 @@ extension CompanyAgent {
         return [.confirm(confirm)]
     }
 
-    private func confirmation(of record: BookingRecord, status: BookingStatus, proposal: Proposal?, session id: SessionID) -> Message.Confirm {
+    private func confirmation(of record: BookingRecord, status: BookingStatus, proposal: Proposal?, session id: SessionID)
+        -> Message.Confirm
+    {
         Message.Confirm(
             booking: record.id, status: status, proposal: proposal?.id, service: record.service, slot: record.slot,
             timeZone: profile.timeZone, price: record.price, cancellation: policy.cancellation,

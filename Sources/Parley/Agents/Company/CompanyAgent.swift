@@ -112,7 +112,8 @@ public actor CompanyAgent {
         }
         if sessions[sessionID] == nil {
             guard case .envelope(let envelope) = event, envelope.to == profile.id else { return AgentOutput() }
-            var machine = SessionStateMachine(role: .company, session: sessionID, local: profile.id, peer: nil, configuration: configuration)
+            var machine = SessionStateMachine(
+                role: .company, session: sessionID, local: profile.id, peer: nil, configuration: configuration)
             var output = AgentOutput()
             output.absorb(machine.start(now: now), session: sessionID)
             sessions[sessionID] = CompanySession(machine: machine)
@@ -148,7 +149,9 @@ public actor CompanyAgent {
     ///
     /// - Throws: the token's error (`token-revoked`, `token-expired`, `token-purpose-not-allowed`,
     ///   `token-field-not-covered`), or `unknown-reference` when no data was received for the booking.
-    public func personalData(_ field: DataField, of booking: BookingReference, for purpose: Purpose, at now: Instant) throws(ParleyError) -> String {
+    public func personalData(_ field: DataField, of booking: BookingReference, for purpose: Purpose, at now: Instant) throws(ParleyError)
+        -> String
+    {
         let candidates = bookingData[booking] ?? []
         guard !candidates.isEmpty else {
             throw ParleyError(.unknownReference, "no personal data was received for booking '\(booking)'", fault: .local)

@@ -42,9 +42,10 @@ struct CompanySession: Sendable {
     /// its fields and every field was disclosed under it.
     func isSatisfied(_ requirement: DataRequirement) -> Bool {
         grants.values.contains { entry in
-            entry.grant.purpose == requirement.purpose && requirement.fields.allSatisfy { field in
-                entry.grant.fields.contains(field) && data[entry.grant.tokenID]?.disclosedFields.contains(field) == true
-            }
+            entry.grant.purpose == requirement.purpose
+                && requirement.fields.allSatisfy { field in
+                    entry.grant.fields.contains(field) && data[entry.grant.tokenID]?.disclosedFields.contains(field) == true
+                }
         }
     }
 }

@@ -28,7 +28,10 @@ struct OfferPlanner: Sendable {
         let target = preferred ?? first.start
         if candidates.count > 1 {
             let sets = Set(candidates.map { inside[$0.id] ?? [] })
-            if sets.count > 1 { return .askWhichService(candidates.filter { !(inside[$0.id] ?? []).isEmpty } + candidates.filter { (inside[$0.id] ?? []).isEmpty }) }
+            if sets.count > 1 {
+                return .askWhichService(
+                    candidates.filter { !(inside[$0.id] ?? []).isEmpty } + candidates.filter { (inside[$0.id] ?? []).isEmpty })
+            }
         }
         let found = nearest(candidates.flatMap { service in (inside[service.id] ?? []).map { (service, $0) } }, to: target)
         if !found.isEmpty { return .offer(found) }
@@ -38,7 +41,8 @@ struct OfferPlanner: Sendable {
         let upper = latest.adding(seconds: horizon)
         var common: [Instant]? = nil
         for service in candidates {
-            let starts = Set(await freeStarts(for: service, in: [TimeWindow(start: max(lower, now), end: upper)], session: session, now: now))
+            let starts = Set(
+                await freeStarts(for: service, in: [TimeWindow(start: max(lower, now), end: upper)], session: session, now: now))
             common = common.map { $0.filter(starts.contains) } ?? starts.sorted()
         }
         guard let nearestStart = nearest((common ?? []).map { ((), $0) }, to: target).first?.1 else { return .nothing }

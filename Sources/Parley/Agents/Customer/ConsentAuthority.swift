@@ -17,7 +17,8 @@ struct ConsentAuthority: Sendable {
             audience: audience, purposes: [purpose], fields: Set(fields), expiry: expiresAt, session: nil,
             retention: RetentionPeriod(days: retentionDays))
         guard let token = try? issuer.mint(id: tokenID, scope: scope) else { return nil }
-        var receipt = ConsentReceipt(tokenID: tokenID, issuer: issuer.agent, scope: scope, grantedAt: now, transcriptDigest: transcriptDigest)
+        var receipt = ConsentReceipt(
+            tokenID: tokenID, issuer: issuer.agent, scope: scope, grantedAt: now, transcriptDigest: transcriptDigest)
         receipt.session = session
         ledger.record(receipt)
         return Message.ConsentGrant(

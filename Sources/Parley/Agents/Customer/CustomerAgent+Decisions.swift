@@ -23,9 +23,12 @@ extension CustomerAgent {
         let nextWindow = state.windowIndex + 1
         if nextWindow < wishes.windows.count {
             sessions[id]?.windowIndex = nextWindow
-            return [.counterRequest(.init(
-                service: wishes.service, windows: [wishes.windows[nextWindow]], preferredStart: wishes.preferredStart,
-                partySize: wishes.partySize, priceCeiling: wishes.priceCeiling, concludeBy: wishes.concludeBy))]
+            return [
+                .counterRequest(
+                    .init(
+                        service: wishes.service, windows: [wishes.windows[nextWindow]], preferredStart: wishes.preferredStart,
+                        partySize: wishes.partySize, priceCeiling: wishes.priceCeiling, concludeBy: wishes.concludeBy))
+            ]
         }
         sessions[id]?.outcome = .noAgreement(reason: "no proposal fits the wishes")
         return [.reject(.init(reason: "no-suitable-proposal")), .close(.init(outcome: "no-agreement"))]
@@ -62,8 +65,11 @@ extension CustomerAgent {
         guard discloseWithAcceptance, let company = sessions[id]?.company else { return accept }
         let requirements = proposal.requires + addOns.compactMap { proposal.addOn($0) }.flatMap(\.requires)
         for requirement in requirements {
-            let decision = policy.decision(fields: requirement.fields, purpose: requirement.purpose, retentionDays: requirement.retentionDays)
-            guard decision == .allow || (decision == .ask && addOns.contains(where: { proposal.addOn($0)?.requires.contains(requirement) == true })),
+            let decision = policy.decision(
+                fields: requirement.fields, purpose: requirement.purpose, retentionDays: requirement.retentionDays)
+            guard
+                decision == .allow
+                    || (decision == .ask && addOns.contains(where: { proposal.addOn($0)?.requires.contains(requirement) == true })),
                 let (grant, disclosure) = grantAndDisclose(
                     fields: requirement.fields, purpose: requirement.purpose, retentionDays: requirement.retentionDays, request: nil,
                     company: company, session: id, proposal: proposal, now: now)
@@ -82,16 +88,18 @@ extension CustomerAgent {
             $0.requires.contains { $0.purpose == request.purpose }
         }
         var decision = policy.decision(
-            fields: request.fields, purpose: request.purpose, retentionDays: request.retentionDays, discountPercent: promotion?.discountPercent)
+            fields: request.fields, purpose: request.purpose, retentionDays: request.retentionDays,
+            discountPercent: promotion?.discountPercent)
         if decision == .ask {
             // An add-on the person already agreed to was approved for exactly this.
             if promotion != nil {
                 decision = .allow
             } else {
-                let approved = await approval?(
-                    ApprovalRequest(
-                        company: state.company, fields: request.fields, purpose: request.purpose, retentionDays: request.retentionDays,
-                        inExchangeFor: nil)) ?? false
+                let approved =
+                    await approval?(
+                        ApprovalRequest(
+                            company: state.company, fields: request.fields, purpose: request.purpose, retentionDays: request.retentionDays,
+                            inExchangeFor: nil)) ?? false
                 decision = approved ? .allow : .deny
             }
         }
@@ -119,9 +127,11 @@ extension CustomerAgent {
         // The company may use the data until the appointment is over plus the retention period.
         let until = (proposal?.slot.end ?? now).adding(seconds: Int64(max(retentionDays, 1)) * 86_400)
         let tokenID = TokenID(stringLiteral: "t-\(random.hex())")
-        guard let grant = consent.grant(
-            tokenID: tokenID, request: request, audience: company, purpose: purpose, fields: fields, expiresAt: until,
-            retentionDays: retentionDays, session: session, now: now, transcriptDigest: sessions[session]?.machine.agreementDigest ?? "")
+        guard
+            let grant = consent.grant(
+                tokenID: tokenID, request: request, audience: company, purpose: purpose, fields: fields, expiresAt: until,
+                retentionDays: retentionDays, session: session, now: now, transcriptDigest: sessions[session]?.machine.agreementDigest ?? ""
+            )
         else { return nil }
         sessions[session]?.grants.append(grant)
         eventSink.yield(.consentGranted(session, tokenID: tokenID, fields: fields, purpose: purpose))
@@ -140,9 +150,12 @@ extension CustomerAgent {
             let nextWindow = state.windowIndex + 1
             if nextWindow < wishes.windows.count, decline.reason == "no-availability" || decline.reason == "slot-taken" {
                 sessions[id]?.windowIndex = nextWindow
-                return [.request(.init(
-                    service: wishes.service, windows: [wishes.windows[nextWindow]], preferredStart: wishes.preferredStart,
-                    partySize: wishes.partySize, priceCeiling: wishes.priceCeiling, concludeBy: wishes.concludeBy))]
+                return [
+                    .request(
+                        .init(
+                            service: wishes.service, windows: [wishes.windows[nextWindow]], preferredStart: wishes.preferredStart,
+                            partySize: wishes.partySize, priceCeiling: wishes.priceCeiling, concludeBy: wishes.concludeBy))
+                ]
             }
         case .reschedule, .cancel, .revoke:
             break
@@ -176,11 +189,12 @@ extension CustomerAgent {
         recordBooking(booking)
         consent.recordAgreement(digest: confirm.agreementDigest, for: state.grants.map(\.tokenID))
         sessions[id]?.outcome = .booked(booking)
-        let outcome = switch confirm.status {
-        case .booked: "booked"
-        case .rescheduled: "rescheduled"
-        case .cancelled: "cancelled"
-        }
+        let outcome =
+            switch confirm.status {
+            case .booked: "booked"
+            case .rescheduled: "rescheduled"
+            case .cancelled: "cancelled"
+            }
         return [.close(.init(outcome: outcome))]
     }
 }

@@ -81,7 +81,9 @@ extension CustomerAgent {
         var output = AgentOutput()
         let before = state.machine.phase
         defer {
-            if let after = sessions[session]?.machine.phase, after != before { eventSink.yield(.phaseChanged(session, from: before, to: after)) }
+            if let after = sessions[session]?.machine.phase, after != before {
+                eventSink.yield(.phaseChanged(session, from: before, to: after))
+            }
         }
         do {
             let actions = try state.machine.send(message, inReplyTo: inReplyTo, now: now)
@@ -140,7 +142,9 @@ extension CustomerAgent {
             if !decline.proposals.isEmpty { return await consider(decline.proposals, session: id, now: now) }
             return declined(decline, session: id)
         case .question(let question):
-            if let answer = wishes.answers[question.topic], question.options.isEmpty || question.options.contains(where: { $0.value == answer }) {
+            if let answer = wishes.answers[question.topic],
+                question.options.isEmpty || question.options.contains(where: { $0.value == answer })
+            {
                 return [.answer(.init(question: question.id, value: answer))]
             }
             sessions[id]?.outcome = .noAgreement(reason: "the company asked '\(question.text)', which the wishes do not answer")
@@ -163,7 +167,9 @@ extension CustomerAgent {
             }
             return []
         case .close(let close):
-            if sessions[id]?.outcome == nil { sessions[id]?.outcome = .noAgreement(reason: "the company closed the session (\(close.outcome))") }
+            if sessions[id]?.outcome == nil {
+                sessions[id]?.outcome = .noAgreement(reason: "the company closed the session (\(close.outcome))")
+            }
             return []
         case .request, .counterRequest, .accept, .reject, .cancel, .reschedule, .consentGrant, .consentDeny, .consentRevoke,
             .disclose:
@@ -174,10 +180,13 @@ extension CustomerAgent {
     private func opening(for goal: CustomerSession.Goal) -> Message {
         switch goal {
         case .book:
-            guard let first = wishes.windows.first else { return .close(.init(outcome: "no-agreement", text: "No time window to ask for.")) }
-            return .request(.init(
-                service: wishes.service, windows: [first], preferredStart: wishes.preferredStart,
-                partySize: wishes.partySize, priceCeiling: wishes.priceCeiling, concludeBy: wishes.concludeBy))
+            guard let first = wishes.windows.first else {
+                return .close(.init(outcome: "no-agreement", text: "No time window to ask for."))
+            }
+            return .request(
+                .init(
+                    service: wishes.service, windows: [first], preferredStart: wishes.preferredStart,
+                    partySize: wishes.partySize, priceCeiling: wishes.priceCeiling, concludeBy: wishes.concludeBy))
         case .reschedule(let booking, let windows, let preferred):
             return .reschedule(.init(booking: booking.reference, windows: windows, preferredStart: preferred))
         case .cancel(let booking):
