@@ -95,10 +95,12 @@ public final class ConformanceContext: @unchecked Sendable {
 
     /// The next envelope in `session`, or `nil` when the peer stays silent for the silence timeout (or ends).
     public func nextIfAny(in session: inout ScriptedSession, within seconds: Double? = nil) async throws -> Envelope? {
+        // The wait is for the whole call: retransmissions of earlier messages do not restart it.
+        let until = Date().addingTimeInterval(seconds ?? silenceTimeout)
         while true {
-            guard
-                let envelope = try await nextEnvelope(
-                    of: session.session, within: seconds ?? silenceTimeout, after: nil, endIsSilence: true)
+            let left = until.timeIntervalSinceNow
+            guard left > 0,
+                let envelope = try await nextEnvelope(of: session.session, within: left, after: nil, endIsSilence: true)
             else {
                 return nil
             }
