@@ -82,6 +82,11 @@ enum CanonicalJSON {
 
     /// ECMAScript `Number.prototype.toString` for finite doubles (RFC 8785 §3.2.2.3).
     static func appendNumber(_ number: Double, to output: inout [UInt8]) {
+        guard number.isFinite else {
+            // The parser never produces these; like JSON.stringify, write null rather than invalid JSON.
+            output.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+            return
+        }
         if number == 0 {
             output.append(UInt8(ascii: "0"))
             return
