@@ -9,13 +9,17 @@ public enum Scenarios {
 
     /// S1: the 2018 hair-salon call, bot to bot.
     public static func haircut(stage: Stage = Stage()) async -> ScenarioRun {
-        let (salon, store) = Salons.salon()
-        let lisa = stage.lisa(wishes: haircutWishes)
-        await stage.connect(lisa, to: salon)
-        let outcome = await lisa.book(at: salon.profile.id)
+        await book(at: Salons.salon(), customer: stage.lisa(wishes: haircutWishes), stage: stage)
+    }
+
+    /// Connects `customer` to one company, books, and collects the run.
+    static func book(at company: (CompanyAgent, InMemoryBookingStore), customer: CustomerAgent, stage: Stage) async -> ScenarioRun {
+        let (agent, store) = company
+        await stage.connect(customer, to: agent)
+        let outcome = await customer.book(at: agent.profile.id)
         return await ScenarioRun(
-            outcome: outcome, customer: lisa, companies: [salon.profile.id: salon], stores: [salon.profile.id: store],
-            transcripts: lisa.allTranscripts())
+            outcome: outcome, customer: customer, companies: [agent.profile.id: agent], stores: [agent.profile.id: store],
+            transcripts: customer.allTranscripts())
     }
 
     /// Lisa's wishes for S2: a table for four next Wednesday (6 May) at 18:00.
@@ -25,13 +29,7 @@ public enum Scenarios {
 
     /// S2: a table for four next Wednesday at 18:00 at a restaurant that books only from five.
     public static func restaurant(stage: Stage = Stage()) async -> ScenarioRun {
-        let (restaurant, store) = Salons.restaurant()
-        let lisa = stage.lisa(wishes: restaurantWishes)
-        await stage.connect(lisa, to: restaurant)
-        let outcome = await lisa.book(at: restaurant.profile.id)
-        return await ScenarioRun(
-            outcome: outcome, customer: lisa, companies: [restaurant.profile.id: restaurant], stores: [restaurant.profile.id: store],
-            transcripts: lisa.allTranscripts())
+        await book(at: Salons.restaurant(), customer: stage.lisa(wishes: restaurantWishes), stage: stage)
     }
 
     /// S3: three salons asked at once; the offer nearest 12:00 (then the cheapest) wins.
@@ -90,29 +88,18 @@ public enum Scenarios {
         case .askMe: rules[.marketing] = .init(fields: [.email], decision: .ask)
         }
         let counter = ApprovalCounter(answer: personSays)
-        let (salon, store) = Salons.salon(addOns: [Salons.newsletterDiscount], bookings: [])
         let wishes = Wishes(
             service: "haircut-women", windows: [World.window(may: 3, from: (10, 0), to: (12, 0))], preferredStart: World.may(3, 10),
             priceCeiling: Money(amount: 6000, currency: "EUR"))
         let lisa = stage.lisa(wishes: wishes, policy: PrivacyPolicy(rules: rules), approval: { request in await counter.ask(request) })
-        await stage.connect(lisa, to: salon)
-        let outcome = await lisa.book(at: salon.profile.id)
-        let run = await ScenarioRun(
-            outcome: outcome, customer: lisa, companies: [salon.profile.id: salon], stores: [salon.profile.id: store],
-            transcripts: lisa.allTranscripts())
+        let run = await book(at: Salons.salon(addOns: [Salons.newsletterDiscount], bookings: []), customer: lisa, stage: stage)
         return (run, await counter.count)
     }
 
     /// S7: a colour treatment needs a consultation: the salon hands over to a person.
     public static func handoff(stage: Stage = Stage()) async -> ScenarioRun {
-        let (salon, store) = Salons.salon()
         let wishes = Wishes(service: "colour", windows: [World.window(may: 3, from: (9, 0), to: (17, 0))], preferredStart: World.may(3, 14))
-        let lisa = stage.lisa(wishes: wishes)
-        await stage.connect(lisa, to: salon)
-        let outcome = await lisa.book(at: salon.profile.id)
-        return await ScenarioRun(
-            outcome: outcome, customer: lisa, companies: [salon.profile.id: salon], stores: [salon.profile.id: store],
-            transcripts: lisa.allTranscripts())
+        return await book(at: Salons.salon(), customer: stage.lisa(wishes: wishes), stage: stage)
     }
 }
 
