@@ -76,7 +76,7 @@ public struct Purpose: RawRepresentable, Hashable, Comparable, Sendable, Codable
     public static let booking: Purpose = "booking"
     /// To remind the person of an appointment (DPV `CommunicationForCustomerCare`).
     public static let reminder: Purpose = "reminder"
-    /// To charge the person (DPV `Payment`).
+    /// To charge the person (DPV `PaymentManagement`).
     public static let billing: Purpose = "billing"
     /// To send the person advertising (DPV `DirectMarketing`).
     public static let marketing: Purpose = "marketing"
