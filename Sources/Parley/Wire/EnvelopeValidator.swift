@@ -35,7 +35,8 @@ public struct EnvelopeValidator: Sendable {
             if end == bytes.count && start == bytes.count { break }
             lineNumber += 1
             var line = bytes[start..<end]
-            if line.last == 0x0D { line = line.dropLast() }
+            // One CR is removed only before an LF; a final line without LF keeps it, as the transport does (§4.6).
+            if end < bytes.count, line.last == 0x0D { line = line.dropLast() }
             if !line.isEmpty {
                 do {
                     _ = try codec.decode(Array(line))
