@@ -11,11 +11,13 @@ struct WireEnvelopeValidatorTests {
     }
     static let broken: [UInt8] = Array(#"{"parley":1,"type":"hello""#.utf8)
     static let badVersion: [UInt8] = Array(
-        #"{"parley":2,"id":"x","session":"s","from":"a","to":"b","seq":1,"sentAt":"2026-05-03T10:00:00Z","type":"close","body":{"outcome":"done"}}"#.utf8)
+        #"{"parley":2,"id":"x","session":"s","from":"a","to":"b","seq":1,"sentAt":"2026-05-03T10:00:00Z","type":"close","body":{"outcome":"done"}}"#
+            .utf8)
 
     @Test("3 valid and 2 broken lines: exactly the 2 broken line numbers and codes")
     func threeValidTwoBroken() {
-        let stream = Self.line(.hello, 1) + [0x0A] + Self.broken + [0x0A] + Self.line(.request, 2) + [0x0A] + Self.badVersion + [0x0A]
+        let stream =
+            Self.line(.hello, 1) + [0x0A] + Self.broken + [0x0A] + Self.line(.request, 2) + [0x0A] + Self.badVersion + [0x0A]
             + Self.line(.close, 3) + [0x0A]
         let report = EnvelopeValidator().validate(stream)
         #expect(report.valid == 3)
@@ -26,7 +28,8 @@ struct WireEnvelopeValidatorTests {
     @Test("CRLF line ends, empty lines and a final line without LF")
     func crlfAndEmptyLines() {
         let crlf: [UInt8] = [0x0D, 0x0A]
-        let stream = crlf + Self.line(.hello, 1) + crlf + [0x0A] + Self.broken + crlf + crlf + Self.line(.request, 2) + [0x0A]
+        let stream =
+            crlf + Self.line(.hello, 1) + crlf + [0x0A] + Self.broken + crlf + crlf + Self.line(.request, 2) + [0x0A]
             + Self.badVersion + crlf + Self.line(.close, 3)
         let report = EnvelopeValidator().validate(stream)
         #expect(report.valid == 3)
