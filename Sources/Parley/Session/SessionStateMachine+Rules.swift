@@ -235,6 +235,7 @@ extension SessionStateMachine {
         case .disclose, .handoff, .error, .close:
             break
         }
+        if row.startsRound { rounds += 1 }
         let before = phase
         switch row.next {
         case .phase(let next):

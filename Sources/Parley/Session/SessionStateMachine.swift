@@ -25,6 +25,11 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
         public var maximumMessages = 256
         /// `MAX_REORDER`: out-of-order messages buffered while waiting for a missing one.
         public var maximumBuffered = 16
+        /// `MAX_ROUNDS`: negotiation rounds in one session. A round starts each time the session
+        /// enters `requested` or `rescheduling` (a `request`, `counter-request`, `reschedule`, or an
+        /// `answer` to the company's question); the message that would start one more fails the
+        /// session with `limit-exceeded`.
+        public var maximumRounds = 16
         /// Protocol versions spoken.
         public var supportedVersions = ParleyProtocol.supportedVersions
 
@@ -61,6 +66,8 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
     var buffered: [Int: Envelope] = [:]
     var errorCount = 0
     var receivedCount = 0
+    /// Negotiation rounds started so far (``Configuration/maximumRounds``).
+    var rounds = 0
 
     /// What the machine remembers of a received message id, to answer duplicates.
     struct Processed: Hashable, Sendable, Codable {
@@ -113,6 +120,10 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
     /// Sends `message`: checks it against the table and the content rules, advances the phase,
     /// and returns the envelope to transmit with any timers.
     ///
+    /// A message that would start more than ``Configuration/maximumRounds`` negotiation rounds is
+    /// not sent: the session fails with `limit-exceeded` instead, and the returned actions tell the
+    /// peer so and finish the session.
+    ///
     /// - Throws: ``ParleyError`` with fault `local` when the message is not allowed now; nothing changes then.
     public mutating func send(_ message: Message, inReplyTo: MessageID? = nil, now: Instant) throws(ParleyError) -> [SessionAction] {
         guard let peer else {
@@ -125,6 +136,11 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
             var error = error
             error.fault = .local
             throw error
+        }
+        if let limit = roundLimit(row) {
+            var error = limit
+            error.fault = .local
+            return fail(error, now: now)
         }
         let envelope = Envelope(
             id: MessageID(stringLiteral: "\(role == .customer ? "c" : "k")\(nextSequence)"), session: session, from: local, to: peer,
@@ -241,9 +257,19 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
         } catch {
             return reject(envelope, error, now: now, alreadyRecorded: true)
         }
+        if var limit = roundLimit(row) {
+            limit.offendingMessage = envelope.id
+            return fail(limit, now: now)
+        }
         var actions: [SessionAction] = [.deliver(envelope)]
         apply(envelope, row: row, now: now, actions: &actions)
         return actions
+    }
+
+    /// The `limit-exceeded` error when `row` would start one negotiation round too many, else `nil`.
+    private func roundLimit(_ row: TransitionTable.Row) -> ParleyError? {
+        guard row.startsRound, rounds >= configuration.maximumRounds else { return nil }
+        return ParleyError(.limitExceeded, "more than \(configuration.maximumRounds) negotiation rounds in one session")
     }
 
     /// The highest version both sides speak.
@@ -277,6 +303,25 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
         if errorCount > configuration.maximumErrors {
             actions += fail(ParleyError(.limitExceeded, "more than \(configuration.maximumErrors) rejected messages"), now: now)
         }
+    }
+
+    /// Refuses the session that `envelope` would open, for `reason` (typically `limit-exceeded` or
+    /// `busy`): answers it with a fatal `error` and ends the session without delivering it.
+    ///
+    /// An agent calls this instead of ``messageReceived(_:now:)`` for the first envelope of a
+    /// session it will not serve, and need not keep the machine afterwards: a retransmission of the
+    /// same envelope gets the same refusal from a fresh machine.
+    public mutating func refuse(_ envelope: Envelope, reason: ParleyError, now: Instant) -> [SessionAction] {
+        guard !phase.isTerminal, envelope.session == session, envelope.to == local, peer == nil || envelope.from == peer else {
+            return [.rejected(reason)]
+        }
+        if peer == nil { peer = envelope.from }
+        var error = reason
+        error.offendingMessage = envelope.id
+        error.fault = .local
+        var actions = [sendError(error, to: envelope.from, now: now), .rejected(error)]
+        finish(SessionEnd(outcome: "failed", error: error, endedBy: role), actions: &actions)
+        return actions
     }
 
     /// Ends the session because of `error`: tells the peer (a fatal `error`) and finishes.

@@ -14,6 +14,10 @@ public enum TransitionTable {
         public let condition: Condition
         /// Where the session goes.
         public let next: Next
+
+        /// Whether the row starts a negotiation round: it enters `requested` or `rescheduling`
+        /// (`Spec/PROTOCOL.md` §4.4, `MAX_ROUNDS`).
+        public var startsRound: Bool { next == .phase(.requested) || next == .phase(.rescheduling) }
     }
 
     /// Content conditions that pick between rows of the same phase, sender and type.
