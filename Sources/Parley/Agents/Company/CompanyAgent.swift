@@ -23,8 +23,13 @@ public actor CompanyAgent {
     public nonisolated let events: AsyncStream<AgentEvent>
     private let eventSink: AsyncStream<AgentEvent>.Continuation
     private let configuration: SessionStateMachine.Configuration
+    /// How many sessions it serves at once.
+    public nonisolated let limits: ServiceLimits
 
     private var sessions: [SessionID: CompanySession] = [:]
+    /// Open (not yet ended) sessions, by the peer agent id that opened them.
+    private var openSessionsByPeer: [AgentID: Set<SessionID>] = [:]
+    private var openSessionTotal = 0
     var bookingCounter = 0
     let local: LocalTime?
     /// The consent this agent received: receipts and revocations.
@@ -61,15 +66,20 @@ public actor CompanyAgent {
     }
 
     /// Creates a company agent.
+    ///
+    /// - Parameters:
+    ///   - configuration: the session tunables (timeouts and per-session limits).
+    ///   - limits: how many sessions the agent serves at once, per peer and in all.
     public init(
         profile: CompanyProfile, catalogue: Catalogue, store: any BookingStore, policy: CompanyPolicy = CompanyPolicy(),
-        configuration: SessionStateMachine.Configuration = SessionStateMachine.Configuration()
+        configuration: SessionStateMachine.Configuration = SessionStateMachine.Configuration(), limits: ServiceLimits = ServiceLimits()
     ) {
         self.profile = profile
         self.catalogue = catalogue
         self.store = store
         self.policy = policy
         self.configuration = configuration
+        self.limits = limits
         self.local = LocalTime(timeZone: profile.timeZone)
         (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1024))
     }
@@ -77,13 +87,67 @@ public actor CompanyAgent {
     // MARK: - Runtime
 
     /// Serves every session that arrives on `transport` until it closes.
+    ///
+    /// The transport counts as one peer for ``ServiceLimits/openSessionsPerPeer``: once it holds
+    /// that many open sessions, further new sessions on it are refused with `limit-exceeded`,
+    /// whatever agent ids they claim. Sessions on other transports are not affected.
     public func serve(_ transport: some Transport, clock: some AgentClock) async {
         let timers = TimerScheduler(clock: clock)
+        var opened = Set<SessionID>()
         for await event in transport.inbound {
-            let output = await handle(event, now: clock.now)
+            let now = clock.now
+            var output: AgentOutput
+            if case .envelope(let envelope) = event, sessions[envelope.session] == nil {
+                if opened.count >= limits.openSessionsPerPeer { opened = opened.filter(isOpen) }
+                if opened.count >= limits.openSessionsPerPeer {
+                    output = refuse(
+                        envelope,
+                        ParleyError(
+                            .limitExceeded, "this connection already holds \(opened.count) open sessions (MAX_PEER_SESSIONS)"),
+                        now: now)
+                } else {
+                    output = await handle(event, now: now)
+                    if sessions[envelope.session] != nil { opened.insert(envelope.session) }
+                }
+            } else {
+                output = await handle(event, now: now)
+            }
             await deliver(output, over: transport, timers: timers)
         }
         await timers.cancelAll()
+    }
+
+    private func isOpen(_ session: SessionID) -> Bool {
+        sessions[session].map { !$0.machine.phase.isTerminal } ?? false
+    }
+
+    /// Why a new session from `peer` is not admitted now, or `nil` when it is.
+    private func admission(of peer: AgentID) -> ParleyError? {
+        if let open = openSessionsByPeer[peer], open.count >= limits.openSessionsPerPeer {
+            return ParleyError(.limitExceeded, "agent '\(peer)' already holds \(open.count) open sessions (MAX_PEER_SESSIONS)")
+        }
+        if openSessionTotal >= limits.openSessions {
+            return ParleyError(.busy, "\(openSessionTotal) sessions are open (MAX_OPEN_SESSIONS); try again later")
+        }
+        return nil
+    }
+
+    /// Answers the first envelope of a session the agent will not open, and forgets the session.
+    private func refuse(_ envelope: Envelope, _ reason: ParleyError, now: Instant) -> AgentOutput {
+        guard envelope.to == profile.id else { return AgentOutput() }
+        var machine = SessionStateMachine(
+            role: .company, session: envelope.session, local: profile.id, peer: nil, configuration: configuration)
+        var output = AgentOutput()
+        output.absorb(machine.refuse(envelope, reason: reason, now: now), session: envelope.session)
+        eventSink.yield(.messageRejected(envelope.session, reason))
+        return output
+    }
+
+    /// Takes an ended session off the open counts (once: only the first call for a session counts).
+    private func noteEnded(_ session: SessionID) {
+        guard let peer = sessions[session]?.openedBy, openSessionsByPeer[peer]?.remove(session) != nil else { return }
+        if openSessionsByPeer[peer]?.isEmpty == true { openSessionsByPeer[peer] = nil }
+        openSessionTotal -= 1
     }
 
     private func deliver(_ output: AgentOutput, over transport: some Transport, timers: TimerScheduler) async {
@@ -112,11 +176,14 @@ public actor CompanyAgent {
         }
         if sessions[sessionID] == nil {
             guard case .envelope(let envelope) = event, envelope.to == profile.id else { return AgentOutput() }
+            if let reason = admission(of: envelope.from) { return refuse(envelope, reason, now: now) }
             var machine = SessionStateMachine(
                 role: .company, session: sessionID, local: profile.id, peer: nil, configuration: configuration)
             var output = AgentOutput()
             output.absorb(machine.start(now: now), session: sessionID)
-            sessions[sessionID] = CompanySession(machine: machine)
+            sessions[sessionID] = CompanySession(machine: machine, openedBy: envelope.from)
+            openSessionsByPeer[envelope.from, default: []].insert(sessionID)
+            openSessionTotal += 1
             eventSink.yield(.sessionOpened(sessionID, peer: envelope.from))
             output.append(await process(event, session: sessionID, now: now))
             return output
@@ -173,6 +240,9 @@ public actor CompanyAgent {
     /// Sessions known to the agent, open or finished.
     public var sessionCount: Int { sessions.count }
 
+    /// Sessions open now (not yet ended): what ``ServiceLimits/openSessions`` counts.
+    public var openSessionCount: Int { openSessionTotal }
+
     /// Forgets finished sessions (call after the idempotency window, ``SessionStateMachine/Configuration/idempotencyWindow``).
     public func purgeFinishedSessions() {
         sessions = sessions.filter { !$0.value.machine.phase.isTerminal }
@@ -208,13 +278,12 @@ public actor CompanyAgent {
                 sessions[session]?.transcript.append(envelope)
                 eventSink.yield(.messageReceived(envelope))
                 for message in await respond(to: envelope, session: session, now: now) {
-                    output.append(send(message, inReplyTo: envelope.id, session: session, now: now))
+                    output.append(await send(message, inReplyTo: envelope.id, session: session, now: now))
                 }
             case .rejected(let error):
                 eventSink.yield(.messageRejected(session, error))
             case .finish(let end):
-                await store.release(session: session)
-                eventSink.yield(.sessionEnded(session, end))
+                await finished(session, end)
             case .setTimer, .cancelTimer:
                 break
             }
@@ -222,7 +291,7 @@ public actor CompanyAgent {
         return output
     }
 
-    private func send(_ message: Message, inReplyTo: MessageID?, session: SessionID, now: Instant) -> AgentOutput {
+    private func send(_ message: Message, inReplyTo: MessageID?, session: SessionID, now: Instant) async -> AgentOutput {
         guard var state = sessions[session] else { return AgentOutput() }
         let before = state.machine.phase
         do {
@@ -235,7 +304,7 @@ public actor CompanyAgent {
                 eventSink.yield(.messageSent(envelope))
             }
             if before != state.machine.phase { eventSink.yield(.phaseChanged(session, from: before, to: state.machine.phase)) }
-            for case .finish(let end) in actions { eventSink.yield(.sessionEnded(session, end)) }
+            for case .finish(let end) in actions { await finished(session, end) }
             return output
         } catch {
             // Our own logic tried to break the protocol: a bug. Fail the session rather than the process.
@@ -243,7 +312,15 @@ public actor CompanyAgent {
             sessions[session] = state
             var output = AgentOutput()
             output.absorb(actions, session: session)
+            for case .finish(let end) in actions { await finished(session, end) }
             return output
         }
+    }
+
+    /// A session ended: it no longer counts against the limits, its hold is released, and it is reported.
+    private func finished(_ session: SessionID, _ end: SessionEnd) async {
+        noteEnded(session)
+        await store.release(session: session)
+        eventSink.yield(.sessionEnded(session, end))
     }
 }

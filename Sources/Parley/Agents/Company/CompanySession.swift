@@ -1,6 +1,8 @@
 /// What a company agent keeps for one session besides the state machine.
 struct CompanySession: Sendable {
     var machine: SessionStateMachine
+    /// The agent id that opened the session (counted against ``ServiceLimits``).
+    let openedBy: AgentID
     var transcript: [Envelope] = []
     /// The current ask: service name, windows, preferred start, party size.
     var service: String?
@@ -19,8 +21,9 @@ struct CompanySession: Sendable {
     /// Events queued while the session was busy handling another one.
     var inbox = SerialInbox()
 
-    init(machine: SessionStateMachine) {
+    init(machine: SessionStateMachine, openedBy: AgentID) {
         self.machine = machine
+        self.openedBy = openedBy
     }
 
     mutating func nextProposalID() -> ProposalID {
