@@ -305,8 +305,9 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
         }
     }
 
-    /// Refuses the session that `envelope` would open, for `reason` (typically `limit-exceeded` or
-    /// `busy`): answers it with a fatal `error` and ends the session without delivering it.
+    /// Refuses the session that `envelope` would open, for `reason` (typically `limit-exceeded`):
+    /// answers it with an `error` and ends the session without delivering it. Use a fatal code
+    /// (§8), so that the peer's session ends too.
     ///
     /// An agent calls this instead of ``messageReceived(_:now:)`` for the first envelope of a
     /// session it will not serve, and need not keep the machine afterwards: a retransmission of the

@@ -205,6 +205,56 @@ enum CompanyCases {
                 }
                 throw ConformanceFailure("12 rejected messages did not fail the session with limit-exceeded", envelope: session.lastSent)
             },
+            make(
+                "errors.max-rounds", .errors, "the 17th negotiation round fails the session with limit-exceeded (MAX_ROUNDS is 16)",
+                "PROTOCOL.md §4.4", codes: [.limitExceeded]
+            ) { context in
+                var session = try await context.reachOffered()
+                for round in 2...16 {
+                    let reply = try await context.request(context.profile.service, in: context.profile.wideWindow, &session, counter: true)
+                    try context.require(
+                        [.offer, .counterOffer].contains(reply.kind), "counter-request \(round) of 16 got '\(reply.kind)'", reply)
+                }
+                let window = context.profile.wideWindow
+                let extra = try await context.send(
+                    .counterRequest(.init(service: context.profile.service, windows: [window], preferredStart: window.start)), in: &session,
+                    expectRejection: true)
+                let reply = try await context.expectError(.limitExceeded, in: &session, answering: extra, what: "a 17th round")
+                try await context.expectEnded(&session, what: "after a fatal limit-exceeded")
+                _ = reply
+            },
+            make(
+                "errors.peer-sessions", .errors,
+                "a peer opening sessions without end is refused with limit-exceeded within 1,000, and its open sessions go on",
+                "PROTOCOL.md §4.4 (agent limits)", codes: [.limitExceeded]
+            ) { context in
+                var first = try await context.greet()
+                for index in 2...1000 {
+                    var session = context.customerSession()
+                    let hello = try await context.send(.hello(.init(role: .customer)), in: &session)
+                    let reply = try await context.next(in: &session, after: hello)
+                    switch reply.message {
+                    case .hello:
+                        continue
+                    case .error(let report):
+                        try context.require(
+                            report.code == "limit-exceeded", "new session \(index) was refused with '\(report.code)', not limit-exceeded",
+                            reply)
+                        try context.require(
+                            reply.inReplyTo == hello.id, "the refusal answers '\(reply.inReplyTo?.rawValue ?? "nothing")', not the hello",
+                            reply)
+                        context.note("refused session \(index) with \(report.code)")
+                        // The sessions already open are not affected.
+                        let question = try await context.send(
+                            .question(.init(id: "cq1", topic: "parking", text: "Is there parking?")), in: &first)
+                        try await context.expect([.answer], in: &first, after: question, what: "a question in a session opened earlier")
+                        return
+                    default:
+                        throw ConformanceFailure("new session \(index): a hello got '\(reply.kind)'", envelope: reply)
+                    }
+                }
+                throw ConformanceFailure("1,000 sessions from one peer on one connection were all opened: no MAX_PEER_SESSIONS bound")
+            },
         ]
     }
 }

@@ -98,8 +98,8 @@ struct FloodingTests {
         #expect(await salon.openSessionCount == 2 * limit, "the honest sessions have closed; the flooders' stay open until idle")
     }
 
-    @Test("MAX_OPEN_SESSIONS: beyond it new sessions get busy (retryable); a session that ends makes room")
-    func busyWhenFull() async throws {
+    @Test("MAX_OPEN_SESSIONS: beyond it new sessions are refused (limit-exceeded, retryable); a session that ends makes room")
+    func refusedWhenFull() async throws {
         var limits = ServiceLimits()
         limits.openSessionsPerPeer = 2
         limits.openSessions = 6
@@ -129,7 +129,7 @@ struct FloodingTests {
             return
         }
         #expect(perPeer.code == "limit-exceeded" && perPeer.offending == "h")
-        #expect(full.code == "busy" && full.retryable)
+        #expect(full.code == "limit-exceeded" && full.retryable && full.text.contains("MAX_OPEN_SESSIONS"))
         let (held, open) = (await salon.sessionCount, await salon.openSessionCount)
         #expect(held == 6 && open == 6)
 

@@ -127,7 +127,7 @@ public actor CompanyAgent {
             return ParleyError(.limitExceeded, "agent '\(peer)' already holds \(open.count) open sessions (MAX_PEER_SESSIONS)")
         }
         if openSessionTotal >= limits.openSessions {
-            return ParleyError(.busy, "\(openSessionTotal) sessions are open (MAX_OPEN_SESSIONS); try again later")
+            return ParleyError(.limitExceeded, "\(openSessionTotal) sessions are open (MAX_OPEN_SESSIONS); try again later")
         }
         return nil
     }

@@ -3,7 +3,7 @@
 ///
 /// The agent checks these limits when the first envelope of a new session arrives. A session
 /// over a limit is refused before it takes any memory: the peer gets one fatal `error` in that
-/// session (`limit-exceeded` or `busy`) and the agent forgets it.
+/// session (`limit-exceeded`, which is retryable) and the agent forgets it.
 ///
 /// A peer is counted twice: by the agent id it claims (`from`) and by the connection it uses
 /// (each transport given to ``CompanyAgent/serve(_:clock:)``). Agent ids are not authenticated
@@ -14,7 +14,7 @@ public struct ServiceLimits: Hashable, Sendable, Codable {
     /// once. The session that would be one more is refused with `limit-exceeded`.
     public var openSessionsPerPeer = 16
     /// `MAX_OPEN_SESSIONS`: open sessions the agent holds across all peers. The session that
-    /// would be one more is refused with `busy` (retryable: try again later).
+    /// would be one more is refused with `limit-exceeded` (retryable: try again later).
     public var openSessions = 100_000
 
     /// The defaults: 16 per peer, 100 000 in all.
