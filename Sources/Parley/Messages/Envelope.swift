@@ -84,9 +84,10 @@ extension Envelope {
             throw ParleyError(.malformedJSON, "an envelope must be a JSON object, found \(json.typeName)")
         }
         let reader = try ObjectReader(json, path: "")
-        let version = Int(try reader.integer("parley", in: 1...Int64(Int32.max)))
-        guard supportedVersions.contains(version) else {
-            throw ParleyError(.unsupportedVersion, "protocol version \(version) is not supported (speaks \(supportedVersions))")
+        // Any integer is a version number (§4.5): one not spoken, 0 and negatives included, is unsupported.
+        let declared = try reader.integer("parley", in: -JSONValue.maximumSafeInteger...JSONValue.maximumSafeInteger)
+        guard let version = Int(exactly: declared), supportedVersions.contains(version) else {
+            throw ParleyError(.unsupportedVersion, "protocol version \(declared) is not supported (speaks \(supportedVersions))")
         }
         let typeName: String = try reader.required("type")
         guard let kind = Message.Kind(rawValue: typeName) else {
