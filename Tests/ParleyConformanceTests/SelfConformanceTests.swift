@@ -4,9 +4,15 @@ import ParleyConformance
 import ParleyScenarios
 import Testing
 
-/// Where `swift build` puts the package's executables (`parley`, `parley-broken-peer`).
+/// Where `swift build` puts the package's executables (`parley`, `parley-broken-peer`): beside the
+/// test bundle, whatever the build folder (`--scratch-path`, a sanitizer build), else `.build/debug`.
 enum Binaries {
     static let directory: URL = {
+        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent()
+        for _ in 0..<4 {
+            if FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("parley").path) { return folder }
+            folder = folder.deletingLastPathComponent()
+        }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         return root.appendingPathComponent(".build/debug")
     }()
