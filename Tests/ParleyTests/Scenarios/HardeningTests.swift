@@ -58,6 +58,27 @@ struct HardeningTests {
         #expect(booked.confirmation.slot.start == World.may(3, 10))
     }
 
+    @Test("A silent company cannot hang the assistant: disconnect ends the negotiation with a close", .timeLimit(.minutes(1)))
+    func disconnectEndsAPendingNegotiation() async throws {
+        let stage = Stage()
+        let lisa = stage.lisa(wishes: Scenarios.haircutWishes)
+        let (customerEnd, silentEnd) = InProcessTransport.pair()
+        await lisa.connect(to: "silent.example/bot", over: customerEnd)
+        let booking = Task { await lisa.book(at: "silent.example/bot") }
+        var seen = silentEnd.inbound.makeAsyncIterator()
+        guard case .envelope(let hello)? = await seen.next() else { throw Unexpected.end }
+        #expect(hello.kind == .hello, "the assistant opened a session and now waits for an answer that never comes")
+
+        await lisa.disconnect()
+        let outcome = await booking.value
+        guard case .noAgreement(reason: "disconnected") = outcome else { throw Unexpected.outcome("\(outcome)") }
+        guard case .envelope(let close)? = await seen.next() else { throw Unexpected.end }
+        #expect(close.kind == .close && close.session == hello.session, "the company is told the session is over")
+        #expect(await lisa.isFinished(hello.session))
+    }
+
+    enum Unexpected: Error { case end, outcome(String) }
+
     @Test("A third party cannot disturb a session: its envelope is dropped without a reply and the session goes on")
     func thirdPartyInjection() throws {
         var pair = Pair()

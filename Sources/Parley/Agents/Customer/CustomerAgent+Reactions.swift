@@ -112,7 +112,7 @@ extension CustomerAgent {
             output.append(send(.reject(.init(reason: reason, text: "Thank you, we chose another offer.")), session: session, now: now))
         }
         output.append(send(.close(.init(outcome: "no-agreement")), session: session, now: now))
-        sessions[session]?.outcome = .noAgreement(reason: reason)
+        if sessions[session]?.outcome == nil { sessions[session]?.outcome = .noAgreement(reason: reason) }
         notifyWaiters(session)
         return output
     }

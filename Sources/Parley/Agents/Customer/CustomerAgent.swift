@@ -87,11 +87,24 @@ public actor CustomerAgent {
         }
     }
 
-    /// Stops reading from every transport and cancels timers.
+    /// Ends every session still open with a polite `close`, stops reading from every transport
+    /// and cancels timers. A negotiation in progress returns at once: its outcome is
+    /// ``NegotiationOutcome/noAgreement(reason:)`` with the reason `disconnected`, or the outcome it
+    /// already reached (a booking stays booked).
     public func disconnect() async {
+        let now = clock.now
+        for session in sessionOrder where sessions[session]?.machine.phase.isTerminal == false {
+            await execute(finish(session, reason: "disconnected", now: now))
+        }
         for reader in readers.values { reader.cancel() }
         readers.removeAll()
         await timers.cancelAll()
+        for (session, waiter) in outcomeWaiters {
+            waiter.resume(returning: sessions[session]?.outcome ?? .noAgreement(reason: "disconnected"))
+        }
+        outcomeWaiters.removeAll()
+        for waiter in progressWaiters.values { waiter.resume() }
+        progressWaiters.removeAll()
     }
 
     // MARK: - Negotiations
