@@ -49,7 +49,9 @@ let package = Package(
         .executableTarget(
             name: "parley-fuzz", dependencies: ["ParleyFuzzTargets"], path: "Tests/Fuzz/Driver", swiftSettings: strictSettings),
         .testTarget(name: "ParleyCryptoTests", dependencies: ["ParleyCrypto"], swiftSettings: strictSettings),
-        .testTarget(name: "ParleyTests", dependencies: ["Parley", "ParleyCrypto", "ParleyScenarios"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ParleyTests", dependencies: ["Parley", "ParleyCrypto", "ParleyScenarios", "ParleyFuzzTargets"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "ParleyConformanceTests", dependencies: ["ParleyConformance", "Parley", "ParleyScenarios"], swiftSettings: strictSettings),
     ]

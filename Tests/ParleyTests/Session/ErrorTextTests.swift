@@ -3,7 +3,7 @@ import Testing
 
 @testable import Parley
 
-/// Texts an agent composes stay within `MAX_TEXT_BYTES` (`Spec/PROTOCOL.md` §3, §8), cut between characters.
+/// Texts an agent composes stay within `MAX_TEXT_BYTES` (`Spec/PROTOCOL.md` §3.2, §4.4, §8), cut between characters.
 @Suite("Error and answer texts")
 struct ErrorTextTests {
     @Test("prefix(utf8Bytes:) keeps whole characters and at most the given bytes")
