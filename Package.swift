@@ -42,8 +42,16 @@ let package = Package(
         .executableTarget(
             name: "parley-broken-peer", dependencies: ["Parley", "ParleyScenarios", "ParleyConformance"], path: "Tests/Fixtures/BrokenPeer",
             swiftSettings: strictSettings),
+        // Coverage-guided fuzzing (Tests/Fuzz/README.md): the targets, and the driver that runs them
+        // under libFuzzer (built with -sanitize=fuzzer -DPARLEY_LIBFUZZER) or replays inputs.
+        .target(
+            name: "ParleyFuzzTargets", dependencies: ["Parley", "ParleyCrypto"], path: "Tests/Fuzz/Targets", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "parley-fuzz", dependencies: ["ParleyFuzzTargets"], path: "Tests/Fuzz/Driver", swiftSettings: strictSettings),
         .testTarget(name: "ParleyCryptoTests", dependencies: ["ParleyCrypto"], swiftSettings: strictSettings),
-        .testTarget(name: "ParleyTests", dependencies: ["Parley", "ParleyCrypto", "ParleyScenarios"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ParleyTests", dependencies: ["Parley", "ParleyCrypto", "ParleyScenarios", "ParleyFuzzTargets"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "ParleyConformanceTests", dependencies: ["ParleyConformance", "Parley", "ParleyScenarios"], swiftSettings: strictSettings),
     ]

@@ -30,9 +30,11 @@ extension Message {
         /// Whether sending the same message again later may succeed.
         public var retryable: Bool
 
+        /// Creates a report. A `text` longer than `MAX_TEXT_BYTES` (it may quote the offending
+        /// input) is cut to that many UTF-8 bytes between characters, so the peer can decode the report.
         public init(code: String, text: String, offending: MessageID? = nil, retryable: Bool) {
             self.code = code
-            self.text = text
+            self.text = text.prefix(utf8Bytes: ProtocolLimits.maximumTextBytes)
             self.offending = offending
             self.retryable = retryable
         }

@@ -31,6 +31,24 @@ public enum ProtocolLimits {
     public static let maximumDurationMinutes: Int64 = 10_080
 }
 
+extension String {
+    /// The longest prefix of the string of at most `maximumBytes` UTF-8 bytes that ends on a
+    /// character boundary: the string itself when it fits. Text members are bounded in bytes
+    /// (`MAX_TEXT_BYTES`), so a text an agent composes is cut with this before it is sent.
+    func prefix(utf8Bytes maximumBytes: Int) -> String {
+        guard utf8.count > maximumBytes else { return self }
+        var end = startIndex
+        var bytes = 0
+        for index in indices {
+            let next = self.index(after: index)
+            bytes += utf8.distance(from: index, to: next)
+            guard bytes <= maximumBytes else { break }
+            end = next
+        }
+        return String(self[..<end])
+    }
+}
+
 /// Whether `text` looks like an IANA time zone name (`Europe/Berlin`, `UTC`, `Etc/GMT+1`).
 func isTimeZoneName(_ text: String) -> Bool {
     var count = 0

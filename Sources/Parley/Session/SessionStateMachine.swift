@@ -281,19 +281,25 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
         unacknowledged.removeAll { $0.sequence <= sequence }
     }
 
-    mutating func reject(_ envelope: Envelope, _ error: ParleyError, now: Instant, alreadyRecorded: Bool = false) -> [SessionAction] {
+    /// Answers `envelope` with an `error` and reports it rejected. The rejection counts toward
+    /// `MAX_ERRORS` unless `counted` is false (a fatal rejection, which ends the session itself).
+    mutating func reject(
+        _ envelope: Envelope, _ error: ParleyError, now: Instant, alreadyRecorded: Bool = false, counted: Bool = true
+    ) -> [SessionAction] {
         var error = error
         error.offendingMessage = envelope.id
         error.fault = .remote
         let reply = sendError(error, to: peer ?? envelope.from, now: now)
         if alreadyRecorded, case .send(let sent) = reply { processed[envelope.id]?.replies.append(sent) }
         var actions = [reply, .rejected(error)]
-        if !phase.isTerminal { countError(now: now, actions: &actions) }
+        if counted, !phase.isTerminal { countError(now: now, actions: &actions) }
         return actions
     }
 
+    /// Rejects `envelope` with a fatal error and fails the session. Not counted toward
+    /// `MAX_ERRORS`: counting it could fail the session a second time (§8).
     private mutating func rejectFatally(_ envelope: Envelope, _ error: ParleyError, now: Instant) -> [SessionAction] {
-        var actions = reject(envelope, error, now: now, alreadyRecorded: true)
+        var actions = reject(envelope, error, now: now, alreadyRecorded: true, counted: false)
         finish(SessionEnd(outcome: "failed", error: error, endedBy: role), actions: &actions)
         return actions
     }

@@ -23,7 +23,7 @@ extension CompanyAgent {
             return await answerAsk(session: id, now: now)
         case .question(let question):
             let text = policy.answers[question.topic] ?? "A person can answer that; we cannot."
-            return [.answer(.init(question: question.id, value: String(text.prefix(ProtocolLimits.maximumTextBytes))))]
+            return [.answer(.init(question: question.id, value: text.prefix(utf8Bytes: ProtocolLimits.maximumTextBytes)))]
         case .reschedule(let reschedule):
             guard let booking = await store.booking(reschedule.booking), booking.customer == envelope.from, !booking.isCancelled else {
                 return [.decline(.init(reason: "unknown-booking", text: "No such booking."))]
