@@ -2,13 +2,14 @@ extension CustomerAgent {
     /// Handles one inbound event at `now` (sans-transport API, also used by simulations).
     public func handle(_ event: TransportEvent, now: Instant) async -> AgentOutput {
         let (output, session) = await process(event, now: now)
-        if let session { notifyWaiters(session) }
+        if let session { delivered(session) }
         return output
     }
 
     /// Handles one inbound event without waking whoever waits for the session's outcome: the
-    /// transport reader sends the output first, so that a final `error` or `close` is written
-    /// before the waiting caller (e.g. `parley serve`) closes the transport.
+    /// transport reader sends the output first and then calls ``delivered(_:)``, so that a final
+    /// `error` or `close` is written before the waiting caller (e.g. `parley serve`) closes the
+    /// transport. Until then even a caller that finds the session ended waits.
     func process(_ event: TransportEvent, now: Instant) async -> (AgentOutput, SessionID?) {
         let session: SessionID
         switch event {
@@ -18,6 +19,7 @@ extension CustomerAgent {
             session = id
         }
         guard sessions[session] != nil else { return (AgentOutput(), nil) }
+        undelivered[session, default: 0] += 1  // the caller sends the output, then calls delivered(_:)
         var output = AgentOutput()
         var next = inboxes[session, default: SerialInbox()].admit(event)
         while let current = next {

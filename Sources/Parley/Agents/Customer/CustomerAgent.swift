@@ -40,6 +40,9 @@ public actor CustomerAgent {
     private var readers: [AgentID: Task<Void, Never>] = [:]
     private var outcomeWaiters: [SessionID: CheckedContinuation<NegotiationOutcome, Never>] = [:]
     private var progressWaiters: [SessionID: CheckedContinuation<Void, Never>] = [:]
+    /// Inbound events processed whose output is not sent yet, by session: waiters wake only when
+    /// it is 0, so that a final `error` or `close` goes out before `book` returns.
+    var undelivered: [SessionID: Int] = [:]
     private let timers: TimerScheduler
     /// Bookings made, by reference.
     public private(set) var bookings: [BookingReference: Booking] = [:]
@@ -82,7 +85,7 @@ public actor CustomerAgent {
                 guard let self else { return }
                 let (output, session) = await self.process(event, now: self.clock.now)
                 await self.execute(output)
-                if let session { await self.notifyWaiters(session) }
+                if let session { await self.delivered(session) }
             }
         }
     }
@@ -207,7 +210,9 @@ public actor CustomerAgent {
     }
 
     private func waitForOutcome(_ session: SessionID) async -> NegotiationOutcome {
-        if let outcome = sessions[session]?.outcome, sessions[session]?.machine.phase.isTerminal == true { return outcome }
+        if let outcome = sessions[session]?.outcome, sessions[session]?.machine.phase.isTerminal == true, undelivered[session] == nil {
+            return outcome
+        }
         return await withCheckedContinuation { outcomeWaiters[session] = $0 }
     }
 
@@ -216,9 +221,17 @@ public actor CustomerAgent {
         await withCheckedContinuation { progressWaiters[session] = $0 }
     }
 
-    /// Resumes whoever waits on `session` when it has reached an outcome or a candidate.
+    /// Notes that the output of one processed inbound event of `session` has been sent, then
+    /// wakes its waiters if nothing else is pending.
+    func delivered(_ session: SessionID) {
+        if let pending = undelivered[session], pending > 1 { undelivered[session] = pending - 1 } else { undelivered[session] = nil }
+        notifyWaiters(session)
+    }
+
+    /// Resumes whoever waits on `session` when it has reached an outcome or a candidate, unless
+    /// output of the session is still being sent.
     func notifyWaiters(_ session: SessionID) {
-        guard let state = sessions[session] else { return }
+        guard undelivered[session] == nil, let state = sessions[session] else { return }
         if state.candidate != nil || state.outcome != nil, let waiter = progressWaiters.removeValue(forKey: session) {
             waiter.resume()
         }
