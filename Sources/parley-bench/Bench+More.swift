@@ -67,8 +67,11 @@ extension Bench {
     }
 
     /// Opens `count` sessions (customer hello answered by the company) and leaves them idle.
+    ///
+    /// All hellos come from one customer id, so the per-peer limit is raised to `count`: with the
+    /// default of 16 the agent would refuse the rest, and this would measure refusals.
     static func idleSessions(_ count: Int) async -> String {
-        let company = company()
+        let company = company(limits: ServiceLimits(openSessionsPerPeer: count, openSessions: count))
         let before = residentBytes()
         for index in 0..<count {
             _ = await company.handle(.envelope(hello(index)), now: now)
@@ -76,9 +79,10 @@ extension Bench {
         let after = residentBytes()
         let perSession = Double(after - before) / Double(count)
         let phase = await company.phase(of: SessionID(stringLiteral: "s-\(count - 1)"))
+        let open = await company.openSessionCount
         return String(
-            format: "%9d idle sessions (phase %@): %@ resident → %.0f bytes per session (target ≤ 2048)",
-            count, phase?.rawValue ?? "?", mebibytes(after - before), perSession)
+            format: "%9d idle sessions (%d open, last in phase %@): %@ resident → %.0f bytes per session (target ≤ 2048)",
+            count, open, phase?.rawValue ?? "?", mebibytes(after - before), perSession)
     }
 
     static func hello(_ index: Int) -> Envelope {

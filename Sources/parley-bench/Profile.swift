@@ -22,7 +22,7 @@ extension Bench {
             for _ in 0..<count { _ = try! issuer.mint(id: "t-0123456789abcdef0123456789abcdef", scope: scope) }
             for _ in 0..<count { _ = try! issuer.verify(serialized: serialized, for: use) }
         case "session":
-            let company = company()
+            let company = company(limits: ServiceLimits(openSessionsPerPeer: count, openSessions: count))
             for index in 0..<count { _ = await company.handle(.envelope(hello(index)), now: now) }
             return "\(await company.sessionCount) sessions open"
         default:
