@@ -24,8 +24,21 @@ public struct Envelope: Hashable, Sendable, CustomStringConvertible {
     public let sentAt: Instant
     /// The typed body.
     public let message: Message
+    /// The canonical (RFC 8785) UTF-8 bytes of the whole envelope, unknown members included:
+    /// what is sent and what digests cover. Kept instead of the JSON tree, which takes several
+    /// times the memory; copies of an envelope share these bytes.
+    let canonical: [UInt8]
+
     /// The whole envelope as JSON, unknown members included.
-    public let json: JSONValue
+    ///
+    /// Parsed from the envelope's canonical bytes on each access, which hold exactly this value.
+    public var json: JSONValue {
+        do {
+            return try JSONParser.parse(canonical, limits: WireLimits(maximumBytes: .max, maximumDepth: .max))
+        } catch {
+            preconditionFailure("canonical JSON that does not parse: \(error)")
+        }
+    }
 
     /// Creates an envelope to send.
     public init(
@@ -55,7 +68,7 @@ public struct Envelope: Hashable, Sendable, CustomStringConvertible {
             "body": message.bodyJSON,
         ]
         if let inReplyTo { members["inReplyTo"] = .string(inReplyTo.rawValue) }
-        self.json = .object(members)
+        self.canonical = CanonicalJSON.compactCanonicalBytes(.object(members))
     }
 
     /// The message's wire type.
@@ -65,8 +78,9 @@ public struct Envelope: Hashable, Sendable, CustomStringConvertible {
         "\(kind) #\(sequence) \(from)→\(to) [\(session)] id=\(id)"
     }
 
-    public static func == (lhs: Envelope, rhs: Envelope) -> Bool { lhs.json == rhs.json }
-    public func hash(into hasher: inout Hasher) { hasher.combine(json) }
+    /// Equal envelopes have equal JSON; canonical bytes are equal exactly when the JSON is.
+    public static func == (lhs: Envelope, rhs: Envelope) -> Bool { lhs.canonical == rhs.canonical }
+    public func hash(into hasher: inout Hasher) { hasher.combine(canonical) }
 }
 
 extension Envelope {
@@ -112,7 +126,7 @@ extension Envelope {
             error.offendingMessage = id
             throw error
         }
-        self.json = json
+        self.canonical = CanonicalJSON.compactCanonicalBytes(json)
     }
 }
 

@@ -12,9 +12,7 @@ struct TranscriptDigest: Hashable, Sendable, Codable {
     }
 
     mutating func append(_ envelope: Envelope) {
-        var input = value
-        CanonicalJSON.append(envelope.json, to: &input)
-        value = Digest.sha256(input)
+        value = Digest.sha256(value + envelope.canonical)
     }
 
     var hex: String { Digest.hex(value) }

@@ -10,6 +10,15 @@ enum CanonicalJSON {
         return output
     }
 
+    /// The canonical UTF-8 bytes of `value` in an array of exactly their size, for bytes that are
+    /// kept (an envelope's): ``canonicalBytes(_:)`` reserves room for a typical message.
+    static func compactCanonicalBytes(_ value: JSONValue) -> [UInt8] {
+        let bytes = canonicalBytes(value)
+        return [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, initialized in
+            initialized = buffer.initialize(fromContentsOf: bytes)
+        }
+    }
+
     /// The canonical text of `value`.
     static func canonicalText(_ value: JSONValue) -> String {
         String(decoding: canonicalBytes(value), as: UTF8.self)
