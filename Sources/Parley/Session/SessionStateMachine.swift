@@ -50,7 +50,12 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
     /// Where the session stands.
     public internal(set) var phase: SessionPhase = .start
     /// How the session ended, once it has.
-    public internal(set) var end: SessionEnd?
+    public internal(set) var end: SessionEnd? {
+        get { endBox?.value }
+        set { endBox = newValue.map(SharedBox.init) }
+    }
+    /// ``end`` in a shared box: most machines have not ended, and inline it would cost 64 bytes.
+    private var endBox: SharedBox<SessionEnd>?
     /// The tunables.
     public let configuration: Configuration
 
@@ -68,6 +73,12 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
     var receivedCount = 0
     /// Negotiation rounds started so far (``Configuration/maximumRounds``).
     var rounds = 0
+
+    private enum CodingKeys: String, CodingKey {
+        case role, session, local, peer, phase, configuration, context, digest, nextSequence, received, processed
+        case unacknowledged, buffered, errorCount, receivedCount, rounds
+        case endBox = "end"
+    }
 
     /// What the machine remembers of a received message id, to answer duplicates.
     struct Processed: Hashable, Sendable, Codable {

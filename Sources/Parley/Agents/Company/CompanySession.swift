@@ -14,7 +14,7 @@ struct CompanySession: Sendable {
         var windows: [TimeWindow]
         var preferredStart: Instant?
         var partySize: Int?
-        var rescheduling: BookingRecord?
+        var rescheduling: SharedBox<BookingRecord>?
         var proposalCounter: Int
         var questionCounter: Int
         var consentCounter: Int
@@ -97,8 +97,8 @@ struct CompanySession: Sendable {
     }
     /// The booking a reschedule is moving.
     var rescheduling: BookingRecord? {
-        get { storage.rescheduling }
-        _modify { yield &storageForWriting().rescheduling }
+        get { storage.rescheduling?.value }
+        set { storageForWriting().rescheduling = newValue.map(SharedBox.init) }
     }
     /// Proposals made in this session, by id (to build the confirmation).
     var proposalCounter: Int {
