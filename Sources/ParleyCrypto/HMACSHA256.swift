@@ -1,4 +1,7 @@
 /// HMAC-SHA256 as specified in RFC 2104 / FIPS 198-1, incremental and one-shot.
+///
+/// A freshly keyed value holds the hash states after the inner and outer pads, so keep one and
+/// copy it to authenticate many messages under the same key without hashing the pads again.
 package struct HMACSHA256: Sendable {
     private var inner: SHA256
     private var outer: SHA256
@@ -20,13 +23,17 @@ package struct HMACSHA256: Sendable {
             return
         }
         var innerPad: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &innerPad) { $0.copyMemory(from: key) }
         var outerPad = innerPad
         withUnsafeMutableBytes(of: &innerPad) { inner in
             withUnsafeMutableBytes(of: &outerPad) { outer in
-                for index in 0..<SHA256.blockByteCount {
-                    let byte = index < key.count ? key[index] : 0
-                    inner[index] = byte ^ 0x36
-                    outer[index] = byte ^ 0x5c
+                for offset in stride(from: 0, to: SHA256.blockByteCount, by: 8) {
+                    inner.storeBytes(
+                        of: inner.load(fromByteOffset: offset, as: UInt64.self) ^ 0x3636_3636_3636_3636, toByteOffset: offset,
+                        as: UInt64.self)
+                    outer.storeBytes(
+                        of: outer.load(fromByteOffset: offset, as: UInt64.self) ^ 0x5c5c_5c5c_5c5c_5c5c, toByteOffset: offset,
+                        as: UInt64.self)
                 }
             }
         }
@@ -55,9 +62,12 @@ package struct HMACSHA256: Sendable {
     package mutating func update(_ text: String) { inner.update(text) }
 
     /// Returns the 32-byte authentication code. The authenticator must not be used afterwards.
-    package mutating func finalize() -> [UInt8] {
-        outer.update(inner.finalize())
-        return outer.finalize()
+    package mutating func finalize() -> [UInt8] { finalizeDigest().bytes }
+
+    /// Returns the authentication code inline. The authenticator must not be used afterwards.
+    package mutating func finalizeDigest() -> SHA256.Digest {
+        inner.finalizeDigest().withUnsafeBytes { outer.update($0) }
+        return outer.finalizeDigest()
     }
 }
 

@@ -41,11 +41,22 @@ package struct Macaroon: Hashable, Sendable {
 
     /// Mints a macaroon from an already derived 32-byte key (libmacaroons' `macaroon_create_raw`).
     package init(rawKey: [UInt8], identifier: [UInt8], location: [UInt8]) {
+        self.init(keyedBy: HMACSHA256(key: rawKey), identifier: identifier, location: location)
+    }
+
+    /// Mints a macaroon from an authenticator already keyed with the derived key; keep one per
+    /// key to mint many macaroons without hashing the HMAC pads each time.
+    package init(keyedBy key: HMACSHA256, identifier: [UInt8], location: [UInt8]) {
         self.location = location
         self.identifier = identifier
         self.caveats = []
-        self.signature = HMACSHA256.authenticationCode(for: identifier, key: rawKey)
+        var mac = key
+        mac.update(identifier)
+        self.signature = mac.finalizeDigest().bytes
     }
+
+    /// An authenticator keyed with `rawKey`, for ``init(keyedBy:identifier:location:)`` and ``expectedSignature(keyedBy:)``.
+    package static func keyed(rawKey: [UInt8]) -> HMACSHA256 { HMACSHA256(key: rawKey) }
 
     /// A macaroon exactly as parsed, signature included; nothing is checked.
     package init(location: [UInt8], identifier: [UInt8], caveats: [Caveat], signature: [UInt8]) {
@@ -65,9 +76,20 @@ package struct Macaroon: Hashable, Sendable {
     /// Returns a copy with a first-party caveat appended and the signature extended.
     package func addingFirstPartyCaveat(_ predicate: [UInt8]) -> Macaroon {
         var copy = self
-        copy.caveats.append(Caveat(identifier: predicate))
-        copy.signature = HMACSHA256.authenticationCode(for: predicate, key: signature)
+        copy.appendFirstPartyCaveat(predicate)
         return copy
+    }
+
+    /// Appends a first-party caveat and extends the signature, in place.
+    package mutating func appendFirstPartyCaveat(_ predicate: [UInt8]) {
+        caveats.append(Caveat(identifier: predicate))
+        var mac = signature.withUnsafeBytes { HMACSHA256(key: $0) }
+        mac.update(predicate)
+        let next = mac.finalizeDigest()
+        guard signature.count == SHA256.digestByteCount else { return signature = next.bytes }
+        next.withUnsafeBytes { digest in
+            signature.withUnsafeMutableBytes { $0.copyMemory(from: digest) }
+        }
     }
 
     /// The signature the chain yields from `rootKey` (derived as libmacaroons does) over this identifier and caveats.
@@ -77,11 +99,18 @@ package struct Macaroon: Hashable, Sendable {
 
     /// The signature the chain yields from an already derived key.
     package func expectedSignature(rawKey: [UInt8]) -> [UInt8] {
-        var current = HMACSHA256.authenticationCode(for: identifier, key: rawKey)
+        expectedSignature(keyedBy: HMACSHA256(key: rawKey))
+    }
+
+    /// The signature the chain yields from an authenticator keyed with the derived key.
+    package func expectedSignature(keyedBy key: HMACSHA256) -> [UInt8] {
+        var mac = key
+        mac.update(identifier)
+        var current = mac.finalizeDigest()
         for caveat in caveats {
             current = Macaroon.chain(current, caveat)
         }
-        return current
+        return current.bytes
     }
 
     /// Whether the signature matches the chain from `rootKey`, compared in constant time.
@@ -89,13 +118,21 @@ package struct Macaroon: Hashable, Sendable {
         constantTimeEquals(expectedSignature(rootKey: rootKey), signature)
     }
 
-    private static func chain(_ signature: [UInt8], _ caveat: Caveat) -> [UInt8] {
+    /// One step of the chain, without heap allocation: the next signature after `signature`.
+    private static func chain(_ signature: SHA256.Digest, _ caveat: Caveat) -> SHA256.Digest {
+        let keyed = signature.withUnsafeBytes { HMACSHA256(key: $0) }
         guard let verificationID = caveat.verificationID else {
-            return HMACSHA256.authenticationCode(for: caveat.identifier, key: signature)
+            var mac = keyed
+            mac.update(caveat.identifier)
+            return mac.finalizeDigest()
         }
-        let combined =
-            HMACSHA256.authenticationCode(for: verificationID, key: signature)
-            + HMACSHA256.authenticationCode(for: caveat.identifier, key: signature)
-        return HMACSHA256.authenticationCode(for: combined, key: signature)
+        var first = keyed
+        first.update(verificationID)
+        var second = keyed
+        second.update(caveat.identifier)
+        var combined = keyed
+        first.finalizeDigest().withUnsafeBytes { combined.update($0) }
+        second.finalizeDigest().withUnsafeBytes { combined.update($0) }
+        return combined.finalizeDigest()
     }
 }

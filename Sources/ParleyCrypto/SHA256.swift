@@ -75,8 +75,25 @@ package struct SHA256: Sendable {
         }
     }
 
+    /// A 32-byte digest held inline, so that chains of hashes (HMAC, macaroon signatures) need
+    /// no heap allocation per step.
+    package struct Digest: Sendable {
+        fileprivate var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+        /// The digest's bytes, in order.
+        package var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+
+        /// Calls `body` with the digest's 32 bytes.
+        package func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+            try Swift.withUnsafeBytes(of: storage, body)
+        }
+    }
+
     /// Pads the message and returns its 32-byte digest. The hasher must not be used afterwards.
-    package mutating func finalize() -> [UInt8] {
+    package mutating func finalize() -> [UInt8] { finalizeDigest().bytes }
+
+    /// Pads the message and returns its digest inline. The hasher must not be used afterwards.
+    package mutating func finalizeDigest() -> Digest {
         let bitLength = length &* 8
         let count = pendingCount
         var block = pending
@@ -93,19 +110,10 @@ package struct SHA256: Sendable {
             withUnsafeMutableBytes(of: &last) { SHA256.storeLength(bitLength, into: $0) }
             withUnsafeBytes(of: last) { compress(blocks: $0) }
         }
-        let words = (h0, h1, h2, h3, h4, h5, h6, h7)
-        return [UInt8](unsafeUninitializedCapacity: SHA256.digestByteCount) { digest, initialized in
-            withUnsafeBytes(of: words) { raw in
-                for index in 0..<8 {
-                    let word = raw.loadUnaligned(fromByteOffset: 4 * index, as: UInt32.self)
-                    digest[4 * index] = UInt8(truncatingIfNeeded: word >> 24)
-                    digest[4 * index + 1] = UInt8(truncatingIfNeeded: word >> 16)
-                    digest[4 * index + 2] = UInt8(truncatingIfNeeded: word >> 8)
-                    digest[4 * index + 3] = UInt8(truncatingIfNeeded: word)
-                }
-            }
-            initialized = SHA256.digestByteCount
-        }
+        var digest = Digest()
+        let words = (h0.bigEndian, h1.bigEndian, h2.bigEndian, h3.bigEndian, h4.bigEndian, h5.bigEndian, h6.bigEndian, h7.bigEndian)
+        withUnsafeMutableBytes(of: &digest.storage) { $0.storeBytes(of: words, as: State.self) }
+        return digest
     }
 
     private static func storeLength(_ bitLength: UInt64, into block: UnsafeMutableRawBufferPointer) {
@@ -113,57 +121,80 @@ package struct SHA256: Sendable {
     }
 
     /// Runs the compression function over `blocks`, whose length is a multiple of 64.
+    ///
+    /// The 64 rounds are unrolled eight at a time, so the working variables never move between
+    /// registers: each round of a group renames them instead. The message schedule (with the round
+    /// constant already added) lives in a stack buffer.
     private mutating func compress(blocks: UnsafeRawBufferPointer) {
-        var a0 = h0, b0 = h1, c0 = h2, d0 = h3, e0 = h4, f0 = h5, g0 = h6, h0v = h7
-        SHA256.roundConstants.withUnsafeBufferPointer { k in
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-                var base = 0
-                while base + SHA256.blockByteCount <= blocks.count {
-                    for t in 0..<16 {
-                        w[t] = UInt32(bigEndian: blocks.loadUnaligned(fromByteOffset: base + 4 * t, as: UInt32.self))
-                    }
-                    for t in 16..<64 {
-                        let x = w[t - 15], y = w[t - 2]
-                        let s0 = x.rotatedRight(7) ^ x.rotatedRight(18) ^ (x >> 3)
-                        let s1 = y.rotatedRight(17) ^ y.rotatedRight(19) ^ (y >> 10)
-                        w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-                    }
-                    var a = a0, b = b0, c = c0, d = d0, e = e0, f = f0, g = g0, h = h0v
-                    for t in 0..<64 {
-                        let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-                        let choice = (e & f) ^ (~e & g)
-                        let temp1 = h &+ s1 &+ choice &+ k[t] &+ w[t]
-                        let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-                        let majority = (a & b) ^ (a & c) ^ (b & c)
-                        h = g
-                        g = f
-                        f = e
-                        e = d &+ temp1
-                        d = c
-                        c = b
-                        b = a
-                        a = temp1 &+ s0 &+ majority
-                    }
-                    a0 &+= a
-                    b0 &+= b
-                    c0 &+= c
-                    d0 &+= d
-                    e0 &+= e
-                    f0 &+= f
-                    g0 &+= g
-                    h0v &+= h
-                    base += SHA256.blockByteCount
+        let state = withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
+            SHA256.compress((h0, h1, h2, h3, h4, h5, h6, h7), blocks: blocks, schedule: schedule.baseAddress!)
+        }
+        (h0, h1, h2, h3, h4, h5, h6, h7) = state
+    }
+
+    private typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+
+    /// The compression function proper. The working variables are locals of this function, never
+    /// captured by a closure, so that they stay in registers.
+    private static func compress(_ state: State, blocks: UnsafeRawBufferPointer, schedule w: UnsafeMutablePointer<UInt32>) -> State {
+        var (a, b, c, d, e, f, g, h) = state
+        do {
+            var base = 0
+            while base + SHA256.blockByteCount <= blocks.count {
+                for t in 0..<16 {
+                    w[t] = UInt32(bigEndian: blocks.loadUnaligned(fromByteOffset: base + 4 * t, as: UInt32.self))
                 }
+                for t in 16..<64 {
+                    let x = w[t - 15], y = w[t - 2]
+                    let s0 = x.rotatedRight(7) ^ x.rotatedRight(18) ^ (x &>> 3)
+                    let s1 = y.rotatedRight(17) ^ y.rotatedRight(19) ^ (y &>> 10)
+                    w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+                }
+                SHA256.roundConstants.withUnsafeBufferPointer { k in
+                    let k = k.baseAddress!
+                    for t in 0..<64 { w[t] &+= k[t] }
+                }
+                let a0 = a, b0 = b, c0 = c, d0 = d, e0 = e, f0 = f, g0 = g, h0 = h
+                var t = 0
+                while t < 64 {
+                    SHA256.round(a, b, c, &d, e, f, g, &h, w[t])
+                    SHA256.round(h, a, b, &c, d, e, f, &g, w[t + 1])
+                    SHA256.round(g, h, a, &b, c, d, e, &f, w[t + 2])
+                    SHA256.round(f, g, h, &a, b, c, d, &e, w[t + 3])
+                    SHA256.round(e, f, g, &h, a, b, c, &d, w[t + 4])
+                    SHA256.round(d, e, f, &g, h, a, b, &c, w[t + 5])
+                    SHA256.round(c, d, e, &f, g, h, a, &b, w[t + 6])
+                    SHA256.round(b, c, d, &e, f, g, h, &a, w[t + 7])
+                    t += 8
+                }
+                a &+= a0
+                b &+= b0
+                c &+= c0
+                d &+= d0
+                e &+= e0
+                f &+= f0
+                g &+= g0
+                h &+= h0
+                base += SHA256.blockByteCount
             }
         }
-        h0 = a0
-        h1 = b0
-        h2 = c0
-        h3 = d0
-        h4 = e0
-        h5 = f0
-        h6 = g0
-        h7 = h0v
+        return (a, b, c, d, e, f, g, h)
+    }
+
+    /// One round, with the working variables passed in their rotated roles: `d` gains `T1` and
+    /// `h` becomes `T1 + T2` (the new `a`); the caller renames the rest. `kw` is `K[t] + W[t]`.
+    @inline(__always)
+    private static func round(
+        _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32, _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32,
+        _ kw: UInt32
+    ) {
+        let sigma1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
+        let choice = g ^ (e & (f ^ g))
+        let temp1 = h &+ sigma1 &+ choice &+ kw
+        let sigma0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
+        let majority = (a & b) | (c & (a | b))
+        d &+= temp1
+        h = temp1 &+ sigma0 &+ majority
     }
 
     private static let roundConstants: [UInt32] = [
@@ -180,5 +211,5 @@ package struct SHA256: Sendable {
 
 extension UInt32 {
     @inline(__always)
-    fileprivate func rotatedRight(_ count: UInt32) -> UInt32 { (self >> count) | (self << (32 &- count)) }
+    fileprivate func rotatedRight(_ count: UInt32) -> UInt32 { (self &>> count) | (self &<< (32 &- count)) }
 }

@@ -22,7 +22,8 @@ enum Bench {
     static let ten = berlin.instant(year: 2026, month: 5, day: 3, hour: 10)
     static let requirement = DataRequirement(fields: [.givenName], purpose: .booking, retentionDays: 30)
 
-    static func company() -> CompanyAgent {
+    /// The benchmark's company agent; `limits` defaults to the spec's (16 open sessions per peer).
+    static func company(limits: ServiceLimits = ServiceLimits()) -> CompanyAgent {
         CompanyAgent(
             profile: CompanyProfile(id: "salon.example/bot", name: "Salon", timeZone: "Europe/Berlin"),
             catalogue: Catalogue(services: [
@@ -30,7 +31,7 @@ enum Bench {
                     id: "haircut-women", category: "haircut", title: "Women's haircut", durationMinutes: 45,
                     price: Money(amount: 4500, currency: "EUR"), requires: [requirement])
             ]),
-            store: UnlimitedStore())
+            store: UnlimitedStore(), limits: limits)
     }
 
     static func customer(clock: ManualClock, seed: UInt64) -> CustomerAgent {

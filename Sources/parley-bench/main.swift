@@ -1,62 +1,89 @@
+import Dispatch
 import Foundation
 import Parley
 
 // parley-bench: figures for BENCHMARKS.md. `swift run -c release parley-bench [section …]`
 // Sections: floor negotiation wire consent scale leak (default: all).
-let requested = Set(CommandLine.arguments.dropFirst())
-func wants(_ section: String) -> Bool { requested.isEmpty || requested.contains(section) }
+// `parley-bench profile negotiation|consent|session COUNT` does fixed work for callgrind and exits.
+// The main thread waits on a semaphore instead of running an async top level: an async `main`
+// parks the main thread in `dispatch_main`, whose `sigsuspend` crashes valgrind 3.19, and the
+// profile mode exists to run under valgrind.
+let arguments = Array(CommandLine.arguments.dropFirst())
+let finished = DispatchSemaphore(value: 0)
+Task.detached {
+    await runBench()
+    finished.signal()
+}
+finished.wait()
 
-print("parley-bench — \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB")
-let negotiations = 2000
-var floorRate: Double?
-var typedRate: Double?
+func runBench() async {
+    if arguments.first == "profile" {
+        let workload = arguments.count > 1 ? arguments[1] : ""
+        let count = arguments.count > 2 ? Int(arguments[2]) ?? 0 : 200
+        guard count > 0, let result = await Bench.profile(workload, count: count) else {
+            print("usage: parley-bench profile negotiation|consent|session [COUNT]")
+            exit(64)
+        }
+        print("profile \(workload) × \(count): \(result)")
+        return
+    }
+    let requested = Set(arguments)
+    func wants(_ section: String) -> Bool { requested.isEmpty || requested.contains(section) }
 
-if wants("floor") || wants("negotiation") {
-    print("\n## Floor and typed negotiation (S1 shape: hello, request, offer, accept+grant+disclose, confirm, close)")
-    let floor = await Measurement.run("floor: 7 envelopes through a bare AsyncStream pair", unit: "negotiations/s", count: negotiations) {
-        await Bench.floor(negotiations: negotiations)
-    }
-    print(floor.line)
-    floorRate = floor.median
-    let typed = await Measurement.run("typed in-process negotiation, 1 worker", unit: "negotiations/s", count: negotiations) {
-        await Bench.negotiate(count: negotiations, workers: 1, throughWire: false)
-    }
-    print(typed.line)
-    typedRate = typed.median
-    let two = await Measurement.run("typed in-process negotiation, 2 workers", unit: "negotiations/s", count: negotiations) {
-        await Bench.negotiate(count: negotiations, workers: 2, throughWire: false)
-    }
-    print(two.line)
     print(
-        String(
-            format: "cost relative to the floor: %.1f× (target ≤ 2×); 2 workers / 1 worker: %.2f× (target ≥ 1.7×)",
-            floor.median / typed.median, two.median / typed.median))
-}
+        "parley-bench — \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB"
+    )
+    let negotiations = 2000
+    var typedRate: Double?
 
-if wants("wire") {
-    print("\n## Wire path")
-    let wire = await Measurement.run("negotiation with every envelope through the JSON codec", unit: "negotiations/s", count: negotiations)
-    {
-        await Bench.negotiate(count: negotiations, workers: 1, throughWire: true)
+    if wants("floor") || wants("negotiation") {
+        print("\n## Floor and typed negotiation (S1 shape: hello, request, offer, accept+grant+disclose, confirm, close)")
+        let floor = await Measurement.run("floor: 7 envelopes through a bare AsyncStream pair", unit: "negotiations/s", count: negotiations)
+        {
+            await Bench.floor(negotiations: negotiations)
+        }
+        print(floor.line)
+        let typed = await Measurement.run("typed in-process negotiation, 1 worker", unit: "negotiations/s", count: negotiations) {
+            await Bench.negotiate(count: negotiations, workers: 1, throughWire: false)
+        }
+        print(typed.line)
+        typedRate = typed.median
+        let two = await Measurement.run("typed in-process negotiation, 2 workers", unit: "negotiations/s", count: negotiations) {
+            await Bench.negotiate(count: negotiations, workers: 2, throughWire: false)
+        }
+        print(two.line)
+        print(
+            String(
+                format: "cost relative to the floor: %.1f× (target ≤ 2×); 2 workers / 1 worker: %.2f× (target ≥ 1.7×)",
+                floor.median / typed.median, two.median / typed.median))
     }
-    print(wire.line)
-    if let typedRate { print(String(format: "wire path cost relative to typed: %.2f×", typedRate / wire.median)) }
-    for line in await Bench.codecComparison() { print(line) }
-}
 
-if wants("consent") {
-    print("\n## Consent tokens")
-    for line in Bench.consent() { print(line) }
-}
-
-if wants("scale") {
-    print("\n## Scale: resident memory per idle session on one company agent")
-    for count in [10_000, 100_000, 1_000_000] {
-        print(await Bench.idleSessions(count))
+    if wants("wire") {
+        print("\n## Wire path")
+        let wire = await Measurement.run(
+            "negotiation with every envelope through the JSON codec", unit: "negotiations/s", count: negotiations
+        ) {
+            await Bench.negotiate(count: negotiations, workers: 1, throughWire: true)
+        }
+        print(wire.line)
+        if let typedRate { print(String(format: "wire path cost relative to typed: %.2f×", typedRate / wire.median)) }
+        for line in await Bench.codecComparison() { print(line) }
     }
-}
 
-if wants("leak") {
-    print("\n## Leak check: 100,000 sessions opened and closed, three times")
-    for line in await Bench.leakCheck(sessions: 100_000) { print(line) }
+    if wants("consent") {
+        print("\n## Consent tokens")
+        for line in Bench.consent() { print(line) }
+    }
+
+    if wants("scale") {
+        print("\n## Scale: resident memory per idle session on one company agent")
+        for count in [10_000, 100_000, 1_000_000] {
+            print(await Bench.idleSessions(count))
+        }
+    }
+
+    if wants("leak") {
+        print("\n## Leak check: 100,000 sessions opened and closed, three times")
+        for line in await Bench.leakCheck(sessions: 100_000) { print(line) }
+    }
 }

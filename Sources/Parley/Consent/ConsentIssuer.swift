@@ -42,7 +42,7 @@ public struct ConsentIssuer: Sendable {
         guard !scope.purposes.isEmpty, !scope.fields.isEmpty else {
             throw ParleyError(.invalidField, "a consent scope needs at least one purpose and one field", fault: .local)
         }
-        let macaroon = Macaroon(rawKey: rootKey.derived, identifier: Array(id.rawValue.utf8), location: Array(agent.rawValue.utf8))
+        let macaroon = Macaroon(keyedBy: rootKey.keyed, identifier: Array(id.rawValue.utf8), location: Array(agent.rawValue.utf8))
         return ConsentToken(macaroon: macaroon, id: id, location: agent).attenuated(by: scope.caveats)
     }
 
@@ -50,7 +50,7 @@ public struct ConsentIssuer: Sendable {
     /// in the order of `Spec/CONSENT.md` §5: signature, revocation, caveat syntax, expiry,
     /// audience, session, purpose, fields, retention.
     public func verify(_ token: ConsentToken, for use: ConsentUse) throws(ParleyError) {
-        guard constantTimeEquals(token.macaroon.expectedSignature(rawKey: rootKey.derived), token.macaroon.signature) else {
+        guard constantTimeEquals(token.macaroon.expectedSignature(keyedBy: rootKey.keyed), token.macaroon.signature) else {
             throw ParleyError(.tokenBadSignature, "token signature does not verify")
         }
         guard !revocations.contains(token.id) else {

@@ -9,13 +9,14 @@ public struct ConsentRootKey: Sendable, CustomStringConvertible, CustomDebugStri
     /// The required key length in bytes.
     public static let byteCount = 32
 
-    /// libmacaroons' derived key (`Spec/CONSENT.md` §1.2), computed once: the chain starts from it.
-    let derived: [UInt8]
+    /// An HMAC keyed with libmacaroons' derived key (`Spec/CONSENT.md` §1.2), computed once: the
+    /// chain starts from it, and copies of it skip hashing the HMAC pads on every mint and verify.
+    let keyed: HMACSHA256
 
     /// Creates a key from exactly 32 bytes; `nil` for any other length.
     public init?(bytes: [UInt8]) {
         guard bytes.count == ConsentRootKey.byteCount else { return nil }
-        derived = Macaroon.derivedKey(from: bytes)
+        keyed = Macaroon.keyed(rawKey: Macaroon.derivedKey(from: bytes))
     }
 
     /// Creates a key from 64 hexadecimal digits (either case); `nil` for anything else.
@@ -27,7 +28,7 @@ public struct ConsentRootKey: Sendable, CustomStringConvertible, CustomDebugStri
     /// Creates a key with 32 bytes drawn from `generator`, which must be cryptographically secure.
     public init(using generator: inout some RandomNumberGenerator) {
         let bytes = (0..<ConsentRootKey.byteCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        derived = Macaroon.derivedKey(from: bytes)
+        keyed = Macaroon.keyed(rawKey: Macaroon.derivedKey(from: bytes))
     }
 
     /// Always `ConsentRootKey(redacted)`.

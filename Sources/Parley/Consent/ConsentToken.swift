@@ -93,7 +93,7 @@ public struct ConsentToken: Hashable, Sendable, CustomStringConvertible {
     /// A use must satisfy every caveat, old and new, so the result never allows more than this token.
     public func attenuated(by caveats: [Caveat]) -> ConsentToken {
         var narrowed = macaroon
-        for caveat in caveats { narrowed = narrowed.addingFirstPartyCaveat(Array(caveat.text.utf8)) }
+        for caveat in caveats { narrowed.appendFirstPartyCaveat(Array(caveat.text.utf8)) }
         return ConsentToken(macaroon: narrowed, id: id, location: location)
     }
 

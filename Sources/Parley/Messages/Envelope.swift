@@ -4,44 +4,82 @@
 /// including members this version does not know, so that it re-encodes to exactly the
 /// canonical text that was received and both sides compute the same digests.
 public struct Envelope: Hashable, Sendable, CustomStringConvertible {
+    /// The members, in one immutable heap object: an envelope is one pointer, and the copies a
+    /// session keeps of it (transcript, reply cache, retransmission queue) share the object.
+    private final class Storage: Sendable {
+        let version: Int
+        let id: MessageID
+        let session: SessionID
+        let from: AgentID
+        let to: AgentID
+        let sequence: Int
+        let acknowledged: Int
+        let inReplyTo: MessageID?
+        let sentAt: Instant
+        let message: Message
+        let canonical: [UInt8]
+
+        init(
+            version: Int, id: MessageID, session: SessionID, from: AgentID, to: AgentID, sequence: Int, acknowledged: Int,
+            inReplyTo: MessageID?, sentAt: Instant, message: Message, canonical: [UInt8]
+        ) {
+            self.version = version
+            self.id = id
+            self.session = session
+            self.from = from
+            self.to = to
+            self.sequence = sequence
+            self.acknowledged = acknowledged
+            self.inReplyTo = inReplyTo
+            self.sentAt = sentAt
+            self.message = message
+            self.canonical = canonical
+        }
+    }
+
+    private let storage: Storage
+
     /// The protocol version (the `parley` member).
-    public let version: Int
+    public var version: Int { storage.version }
     /// The message id; retransmissions reuse it.
-    public let id: MessageID
+    public var id: MessageID { storage.id }
     /// The session the message belongs to.
-    public let session: SessionID
+    public var session: SessionID { storage.session }
     /// The sending agent.
-    public let from: AgentID
+    public var from: AgentID { storage.from }
     /// The receiving agent.
-    public let to: AgentID
+    public var to: AgentID { storage.to }
     /// The sender's sequence number in this session: 1 for its first message, then +1 per new message.
-    public let sequence: Int
+    public var sequence: Int { storage.sequence }
     /// The highest sequence number the sender has received from the peer without gaps (0 for none).
-    public let acknowledged: Int
+    public var acknowledged: Int { storage.acknowledged }
     /// The message this one answers, if any.
-    public let inReplyTo: MessageID?
+    public var inReplyTo: MessageID? { storage.inReplyTo }
     /// When the sender sent it (the first time; retransmissions keep it).
-    public let sentAt: Instant
+    public var sentAt: Instant { storage.sentAt }
     /// The typed body.
-    public let message: Message
+    public var message: Message { storage.message }
+    /// The canonical (RFC 8785) UTF-8 bytes of the whole envelope, unknown members included:
+    /// what is sent and what digests cover. Kept instead of the JSON tree, which takes several
+    /// times the memory.
+    var canonical: [UInt8] { storage.canonical }
+
     /// The whole envelope as JSON, unknown members included.
-    public let json: JSONValue
+    ///
+    /// Parsed from the envelope's canonical bytes on each access, which hold exactly this value.
+    public var json: JSONValue {
+        do {
+            return try JSONParser.parse(canonical, limits: WireLimits(maximumBytes: .max, maximumDepth: .max))
+        } catch {
+            preconditionFailure("canonical JSON that does not parse: \(error)")
+        }
+    }
 
     /// Creates an envelope to send.
     public init(
         version: Int = ParleyProtocol.version, id: MessageID, session: SessionID, from: AgentID, to: AgentID,
         sequence: Int, acknowledged: Int = 0, inReplyTo: MessageID? = nil, sentAt: Instant, message: Message
     ) {
-        self.version = version
-        self.id = id
-        self.session = session
-        self.from = from
-        self.to = to
-        self.sequence = sequence
-        self.acknowledged = acknowledged
-        self.inReplyTo = inReplyTo
-        self.sentAt = sentAt
-        self.message = message
         var members: [String: JSONValue] = [
             "parley": .number(Double(version)),
             "id": .string(id.rawValue),
@@ -55,7 +93,9 @@ public struct Envelope: Hashable, Sendable, CustomStringConvertible {
             "body": message.bodyJSON,
         ]
         if let inReplyTo { members["inReplyTo"] = .string(inReplyTo.rawValue) }
-        self.json = .object(members)
+        storage = Storage(
+            version: version, id: id, session: session, from: from, to: to, sequence: sequence, acknowledged: acknowledged,
+            inReplyTo: inReplyTo, sentAt: sentAt, message: message, canonical: CanonicalJSON.compactCanonicalBytes(.object(members)))
     }
 
     /// The message's wire type.
@@ -65,8 +105,9 @@ public struct Envelope: Hashable, Sendable, CustomStringConvertible {
         "\(kind) #\(sequence) \(from)→\(to) [\(session)] id=\(id)"
     }
 
-    public static func == (lhs: Envelope, rhs: Envelope) -> Bool { lhs.json == rhs.json }
-    public func hash(into hasher: inout Hasher) { hasher.combine(json) }
+    /// Equal envelopes have equal JSON; canonical bytes are equal exactly when the JSON is.
+    public static func == (lhs: Envelope, rhs: Envelope) -> Bool { lhs.canonical == rhs.canonical }
+    public func hash(into hasher: inout Hasher) { hasher.combine(canonical) }
 }
 
 extension Envelope {
@@ -93,18 +134,18 @@ extension Envelope {
         guard let kind = Message.Kind(rawValue: typeName) else {
             throw ParleyError(.unknownMessageType, "unknown message type '\(typeName.prefix(64))'")
         }
-        self.version = version
-        id = try reader.required("id")
-        session = try reader.required("session")
-        from = try reader.required("from")
-        to = try reader.required("to")
-        sequence = Int(try reader.integer("seq", in: 1...Int64(Envelope.maximumSequence)))
-        acknowledged = Int(try reader.optionalInteger("ack", in: 0...Int64(Envelope.maximumSequence)) ?? 0)
-        inReplyTo = try reader.optional("inReplyTo")
-        sentAt = try reader.required("sentAt")
+        let id: MessageID = try reader.required("id")
+        let session: SessionID = try reader.required("session")
+        let from: AgentID = try reader.required("from")
+        let to: AgentID = try reader.required("to")
+        let sequence = Int(try reader.integer("seq", in: 1...Int64(Envelope.maximumSequence)))
+        let acknowledged = Int(try reader.optionalInteger("ack", in: 0...Int64(Envelope.maximumSequence)) ?? 0)
+        let inReplyTo: MessageID? = try reader.optional("inReplyTo")
+        let sentAt: Instant = try reader.required("sentAt")
         guard let body = reader.members["body"] else {
             throw ParleyError(.missingField, "envelope: missing member 'body'", offendingMessage: id)
         }
+        let message: Message
         do {
             message = try Message(kind: kind, body: body)
         } catch {
@@ -112,7 +153,9 @@ extension Envelope {
             error.offendingMessage = id
             throw error
         }
-        self.json = json
+        storage = Storage(
+            version: version, id: id, session: session, from: from, to: to, sequence: sequence, acknowledged: acknowledged,
+            inReplyTo: inReplyTo, sentAt: sentAt, message: message, canonical: CanonicalJSON.compactCanonicalBytes(json))
     }
 }
 

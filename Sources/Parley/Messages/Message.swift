@@ -7,7 +7,10 @@ public enum ParleyProtocol {
 }
 
 /// The typed body of an envelope. Each case has a stable wire `type` (``Kind/rawValue``).
-public enum Message: Hashable, Sendable, Codable {
+///
+/// The enum is `indirect`: a payload lives in one shared heap box, so an envelope stays small
+/// and the copies a session keeps (transcript, reply cache, retransmission queue) share it.
+public indirect enum Message: Hashable, Sendable, Codable {
     /// `hello`: identity, role and protocol versions; the first message of each side.
     case hello(Hello)
     /// `request`: what the customer wants.

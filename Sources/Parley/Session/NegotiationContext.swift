@@ -1,6 +1,10 @@
 /// What a session remembers about the negotiation beyond its phase: the ask, the proposals on
 /// the table, the accepted proposal, open questions and consent requests, grants and the booking.
 /// Both roles keep the same context; the content rules (§7) are checked against it.
+///
+/// The three large values (the accepted proposal, the open consent request and the booking) are
+/// held in shared boxes, since most sessions hold none of them most of the time: inline they made
+/// every session's context several hundred bytes larger. They encode as before.
 struct NegotiationContext: Hashable, Sendable, Codable {
     /// The windows proposals must start in: those of the last request, counter-request or reschedule.
     var windows: [TimeWindow] = []
@@ -11,13 +15,21 @@ struct NegotiationContext: Hashable, Sendable, Codable {
     /// Every proposal id offered in the session; ids never repeat.
     var offeredIDs: Set<ProposalID> = []
     /// The accepted proposal and the add-ons taken with it.
-    var accepted: Proposal?
+    var accepted: Proposal? {
+        get { acceptedBox?.value }
+        set { acceptedBox = newValue.map(SharedBox.init) }
+    }
+    private var acceptedBox: SharedBox<Proposal>?
     var acceptedAddOns: [AddOnID] = []
     /// The open question and its option values (empty for free-text questions).
     var openQuestion: QuestionID?
     var openQuestionOptions: [String] = []
     /// The open consent request.
-    var openConsentRequest: Message.ConsentRequest?
+    var openConsentRequest: Message.ConsentRequest? {
+        get { openConsentRequestBox?.value }
+        set { openConsentRequestBox = newValue.map(SharedBox.init) }
+    }
+    private var openConsentRequestBox: SharedBox<Message.ConsentRequest>?
     /// Grants made in this session.
     var grants: [Message.ConsentGrant] = []
     /// Tokens revoked in this session.
@@ -25,13 +37,23 @@ struct NegotiationContext: Hashable, Sendable, Codable {
     /// The booking being cancelled, while a cancel is pending.
     var cancelling: BookingReference?
     /// The booking confirmed in this session, and its latest confirmation.
-    var booking: Message.Confirm?
+    var booking: Message.Confirm? {
+        get { bookingBox?.value }
+        set { bookingBox = newValue.map(SharedBox.init) }
+    }
+    private var bookingBox: SharedBox<Message.Confirm>?
     /// The phase to return to after an inquiry, cancel or reschedule.
     var resume: SessionPhase?
     /// The version both hellos share.
     var version: Int?
     /// The customer's conclude-by deadline.
     var concludeBy: Instant?
+
+    private enum CodingKeys: String, CodingKey {
+        case windows, rescheduling, table, offeredIDs, acceptedAddOns, openQuestion, openQuestionOptions, grants, revoked
+        case cancelling, resume, version, concludeBy
+        case acceptedBox = "accepted", openConsentRequestBox = "openConsentRequest", bookingBox = "booking"
+    }
 
     /// The requirements declared by the accepted proposal and the accepted add-ons.
     var acceptedRequirements: [DataRequirement] {

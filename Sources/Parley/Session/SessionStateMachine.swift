@@ -50,7 +50,12 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
     /// Where the session stands.
     public internal(set) var phase: SessionPhase = .start
     /// How the session ended, once it has.
-    public internal(set) var end: SessionEnd?
+    public internal(set) var end: SessionEnd? {
+        get { endBox?.value }
+        set { endBox = newValue.map(SharedBox.init) }
+    }
+    /// ``end`` in a shared box: most machines have not ended, and inline it would cost 64 bytes.
+    private var endBox: SharedBox<SessionEnd>?
     /// The tunables.
     public let configuration: Configuration
 
@@ -59,7 +64,7 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
     var nextSequence = 1
     /// The highest sequence number received from the peer without gaps.
     var received = 0
-    var processed: [MessageID: Processed] = [:]
+    var processed = ProcessedLog()
     /// Sent messages the peer has not acknowledged yet, oldest first.
     var unacknowledged: [Envelope] = []
     /// Messages that arrived ahead of a missing one, by sequence number.
@@ -68,6 +73,47 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
     var receivedCount = 0
     /// Negotiation rounds started so far (``Configuration/maximumRounds``).
     var rounds = 0
+
+    private enum CodingKeys: String, CodingKey {
+        case role, session, local, peer, phase, configuration, context, digest, nextSequence, received, processed
+        case unacknowledged, buffered, errorCount, receivedCount, rounds
+        case endBox = "end"
+    }
+
+    /// The received message ids and what the machine remembers of each, in arrival order.
+    ///
+    /// A session receives at most ``Configuration/maximumMessages`` messages, so a linear search
+    /// is cheap, and for the few ids most sessions hold an array takes far less memory than a
+    /// hash table. Compares, hashes and encodes as the dictionary `[MessageID: Processed]` it replaced.
+    struct ProcessedLog: Hashable, Sendable, Codable {
+        private var entries: [(id: MessageID, record: Processed)] = []
+
+        init() {}
+
+        subscript(id: MessageID) -> Processed? {
+            get { entries.first { $0.id == id }?.record }
+            set {
+                if let index = entries.firstIndex(where: { $0.id == id }) {
+                    if let newValue { entries[index].record = newValue } else { entries.remove(at: index) }
+                } else if let newValue {
+                    entries.append((id, newValue))
+                }
+            }
+        }
+
+        private var dictionary: [MessageID: Processed] {
+            Dictionary(entries.map { ($0.id, $0.record) }, uniquingKeysWith: { _, last in last })
+        }
+
+        static func == (lhs: ProcessedLog, rhs: ProcessedLog) -> Bool { lhs.dictionary == rhs.dictionary }
+        func hash(into hasher: inout Hasher) { hasher.combine(dictionary) }
+
+        init(from decoder: any Decoder) throws {
+            entries = try [MessageID: Processed](from: decoder).map { ($0.key, $0.value) }
+        }
+
+        func encode(to encoder: any Encoder) throws { try dictionary.encode(to: encoder) }
+    }
 
     /// What the machine remembers of a received message id, to answer duplicates.
     struct Processed: Hashable, Sendable, Codable {

@@ -10,6 +10,15 @@ enum CanonicalJSON {
         return output
     }
 
+    /// The canonical UTF-8 bytes of `value` in an array of exactly their size, for bytes that are
+    /// kept (an envelope's): ``canonicalBytes(_:)`` reserves room for a typical message.
+    static func compactCanonicalBytes(_ value: JSONValue) -> [UInt8] {
+        let bytes = canonicalBytes(value)
+        return [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, initialized in
+            initialized = buffer.initialize(fromContentsOf: bytes)
+        }
+    }
+
     /// The canonical text of `value`.
     static func canonicalText(_ value: JSONValue) -> String {
         String(decoding: canonicalBytes(value), as: UTF8.self)
@@ -32,12 +41,13 @@ enum CanonicalJSON {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            let keys = members.keys.sorted(by: utf16Precedes)
-            for (index, key) in keys.enumerated() {
+            // Sorting the members themselves (not the keys, then looking each one up) saves a hash per member.
+            let sorted = members.sorted { utf16Precedes($0.key, $1.key) }
+            for (index, member) in sorted.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                appendString(key, to: &output)
+                appendString(member.key, to: &output)
                 output.append(UInt8(ascii: ":"))
-                append(members[key]!, to: &output)
+                append(member.value, to: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
@@ -62,22 +72,49 @@ enum CanonicalJSON {
 
     static func appendString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        let hex = Array("0123456789abcdef".utf8)
-        for byte in text.utf8 {
-            switch byte {
-            case 0x22: output.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
-            case 0x08: output.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: output.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            // Most strings need no escape: copy them whole.
+            guard bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+                output.append(contentsOf: bytes)
+                return
             }
+            for byte in bytes { appendEscaped(byte, to: &output) }
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscaped(_ byte: UInt8, to output: inout [UInt8]) {
+        switch byte {
+        case 0x22, 0x5C:
+            output.append(0x5C)
+            output.append(byte)
+        case 0x08:
+            output.append(0x5C)
+            output.append(UInt8(ascii: "b"))
+        case 0x0C:
+            output.append(0x5C)
+            output.append(UInt8(ascii: "f"))
+        case 0x0A:
+            output.append(0x5C)
+            output.append(UInt8(ascii: "n"))
+        case 0x0D:
+            output.append(0x5C)
+            output.append(UInt8(ascii: "r"))
+        case 0x09:
+            output.append(0x5C)
+            output.append(UInt8(ascii: "t"))
+        case 0..<0x20:
+            let hex: StaticString = "0123456789abcdef"
+            output.append(0x5C)
+            output.append(UInt8(ascii: "u"))
+            output.append(0x30)
+            output.append(0x30)
+            output.append(hex.utf8Start[Int(byte >> 4)])
+            output.append(hex.utf8Start[Int(byte & 0xF)])
+        default:
+            output.append(byte)
+        }
     }
 
     /// ECMAScript `Number.prototype.toString` for finite doubles (RFC 8785 §3.2.2.3).

@@ -29,7 +29,7 @@ public struct WireCodec: Hashable, Sendable {
 
     /// The canonical (RFC 8785) UTF-8 bytes of `envelope`.
     public func encode(_ envelope: Envelope) -> [UInt8] {
-        CanonicalJSON.canonicalBytes(envelope.json)
+        envelope.canonical
     }
 
     /// The canonical text of `envelope`.

@@ -5,7 +5,7 @@ extension CompanyAgent {
         switch envelope.message {
         case .hello:
             return [
-                .hello(.init(role: .company, name: profile.name, services: Array(catalogue.names.prefix(ProtocolLimits.maximumServices))))
+                .hello(.init(role: .company, name: profile.name, services: helloServices))
             ]
         case .request(let request), .counterRequest(let request):
             update(id) {

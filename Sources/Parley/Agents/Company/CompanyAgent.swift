@@ -25,6 +25,8 @@ public actor CompanyAgent {
     private let configuration: SessionStateMachine.Configuration
     /// How many sessions it serves at once.
     public nonisolated let limits: ServiceLimits
+    /// The service and category names its `hello` lists, computed once rather than per session.
+    let helloServices: [String]
 
     private var sessions: [SessionID: CompanySession] = [:]
     /// Open (not yet ended) sessions, by the peer agent id that opened them.
@@ -80,6 +82,7 @@ public actor CompanyAgent {
         self.policy = policy
         self.configuration = configuration
         self.limits = limits
+        self.helloServices = Array(catalogue.names.prefix(ProtocolLimits.maximumServices))
         self.local = LocalTime(timeZone: profile.timeZone)
         (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1024))
     }
