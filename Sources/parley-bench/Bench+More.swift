@@ -4,13 +4,7 @@ import Parley
 extension Bench {
     /// Encode and decode per message: Parley's wire codec vs Foundation's JSONEncoder/JSONDecoder defaults.
     static func codecComparison() async -> [String] {
-        let proposal = Proposal(
-            id: "p2", service: "haircut-women", slot: Slot(start: ten, end: ten.adding(minutes: 45)), timeZone: "Europe/Berlin",
-            price: Money(amount: 4500, currency: "EUR"), cancellation: CancellationPolicy(freeUntilMinutesBefore: 1440, fee: nil),
-            requires: [requirement], expiresAt: now.adding(minutes: 15), location: "Hauptstraße 1, 10827 Berlin")
-        let envelope = Envelope(
-            id: "k4", session: "s-6b7f2c1d9e8a4f3b", from: "salon.example/bot", to: "assistant.example/lisa", sequence: 4,
-            acknowledged: 3, inReplyTo: "c3", sentAt: now, message: .offer(.init(proposals: [proposal])))
+        let envelope = offerEnvelope()
         let codec = WireCodec()
         let bytes = codec.encode(envelope)
         // An envelope computes its canonical bytes when it is created, so Parley's encode is
@@ -45,6 +39,17 @@ extension Bench {
                 1e6 / ourEncode.median, 1e6 / foundationEncode.median, ourEncode.median / foundationEncode.median,
                 1e6 / ourDecode.median, 1e6 / foundationDecode.median, ourDecode.median / foundationDecode.median))
         return lines
+    }
+
+    /// The sample for the encode and decode comparison: an offer of one proposal.
+    static func offerEnvelope() -> Envelope {
+        let proposal = Proposal(
+            id: "p2", service: "haircut-women", slot: Slot(start: ten, end: ten.adding(minutes: 45)), timeZone: "Europe/Berlin",
+            price: Money(amount: 4500, currency: "EUR"), cancellation: CancellationPolicy(freeUntilMinutesBefore: 1440, fee: nil),
+            requires: [requirement], expiresAt: now.adding(minutes: 15), location: "Hauptstraße 1, 10827 Berlin")
+        return Envelope(
+            id: "k4", session: "s-6b7f2c1d9e8a4f3b", from: "salon.example/bot", to: "assistant.example/lisa", sequence: 4,
+            acknowledged: 3, inReplyTo: "c3", sentAt: now, message: .offer(.init(proposals: [proposal])))
     }
 
     /// Mint, narrow, serialise, parse + verify.

@@ -7,6 +7,7 @@ extension Bench {
     /// - `negotiation`: `count` typed S1-shape negotiations on one agent pair.
     /// - `consent`: `count` mints and `count` parse + verify of one token.
     /// - `session`: `count` idle sessions opened by a hello on one company agent.
+    /// - `encode`: `count` creations of the `wire` benchmark's offer envelope, taking its bytes.
     static func profile(_ workload: String, count: Int) async -> String? {
         switch workload {
         case "negotiation":
@@ -25,6 +26,18 @@ extension Bench {
             let company = company(limits: ServiceLimits(openSessionsPerPeer: count, openSessions: count))
             for index in 0..<count { _ = await company.handle(.envelope(hello(index)), now: now) }
             return "\(await company.sessionCount) sessions open"
+        case "encode":
+            let envelope = offerEnvelope()
+            let codec = WireCodec()
+            var total = 0
+            for _ in 0..<count {
+                let fresh = Envelope(
+                    id: envelope.id, session: envelope.session, from: envelope.from, to: envelope.to, sequence: envelope.sequence,
+                    acknowledged: envelope.acknowledged, inReplyTo: envelope.inReplyTo, sentAt: envelope.sentAt,
+                    message: envelope.message)
+                total += codec.encode(fresh).count
+            }
+            return "\(total) bytes"
         default:
             return nil
         }
