@@ -69,6 +69,14 @@ public struct Instant: Hashable, Comparable, Sendable, Codable, CustomStringConv
     /// The wire form `YYYY-MM-DDTHH:MM:SSZ`. Instants outside ``wireMinimum``...``wireMaximum``
     /// are clamped to that range.
     public var rfc3339: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        appendRFC3339(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the 20 bytes of ``rfc3339`` to `bytes`.
+    func appendRFC3339(to bytes: inout [UInt8]) {
         let clamped = min(max(secondsSinceEpoch, Instant.wireMinimum.secondsSinceEpoch), Instant.wireMaximum.secondsSinceEpoch)
         var days = clamped / 86_400
         var rest = clamped % 86_400
@@ -78,16 +86,12 @@ public struct Instant: Hashable, Comparable, Sendable, Codable, CustomStringConv
         }
         let (year, month, day) = Instant.civil(fromDays: Int(days))
         let hour = Int(rest / 3600), minute = Int(rest % 3600 / 60), second = Int(rest % 60)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(20)
         func put(_ value: Int, width: Int) {
-            var digits = [UInt8](repeating: 0x30, count: width)
-            var remaining = value
-            for index in stride(from: width - 1, through: 0, by: -1) {
-                digits[index] = UInt8(0x30 + remaining % 10)
-                remaining /= 10
+            var divisor = width == 4 ? 1000 : 10
+            while divisor > 0 {
+                bytes.append(UInt8(truncatingIfNeeded: 0x30 + value / divisor % 10))
+                divisor /= 10
             }
-            bytes.append(contentsOf: digits)
         }
         put(year, width: 4)
         bytes.append(UInt8(ascii: "-"))
@@ -101,7 +105,6 @@ public struct Instant: Hashable, Comparable, Sendable, Codable, CustomStringConv
         bytes.append(UInt8(ascii: ":"))
         put(second, width: 2)
         bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     public init(from decoder: any Decoder) throws {

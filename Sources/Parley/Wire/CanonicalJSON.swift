@@ -129,7 +129,7 @@ enum CanonicalJSON {
             return
         }
         if number.rounded(.towardZero) == number, abs(number) < 9_007_199_254_740_992 {
-            output.append(contentsOf: String(Int64(number)).utf8)
+            appendInteger(Int64(number), to: &output)
             return
         }
         if number < 0 { output.append(UInt8(ascii: "-")) }
@@ -157,6 +157,31 @@ enum CanonicalJSON {
             output.append(UInt8(ascii: n - 1 >= 0 ? "+" : "-"))
             output.append(contentsOf: String(abs(n - 1)).utf8)
         }
+    }
+
+    /// Appends `value` exactly as ``appendNumber(_:to:)`` appends `Double(value)`: its decimal
+    /// digits when it is exact as a double (|value| < 2^53), the double's text otherwise.
+    static func appendInteger(_ value: Int64, to output: inout [UInt8]) {
+        guard value.magnitude < 9_007_199_254_740_992 else {
+            appendNumber(Double(value), to: &output)
+            return
+        }
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var count = 1
+        var power: UInt64 = 10
+        while power <= magnitude {
+            count += 1
+            power *= 10
+        }
+        let end = output.count + count
+        output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+        var index = end
+        repeat {
+            index -= 1
+            output[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
     }
 
     /// The decimal digits `d1…dk` (no leading or trailing zeros) and `n` with value `0.d1…dk × 10^n`.
