@@ -23,7 +23,7 @@ public struct DataRequirement: Hashable, Sendable, Codable {
     }
 }
 
-extension DataRequirement: WireCodable {
+extension DataRequirement: WireObject {
     init(json: JSONValue, path: @autoclosure () -> String) throws(ParleyError) {
         let reader = try ObjectReader(json, path: path())
         fields = try reader.fields("fields")
@@ -31,7 +31,9 @@ extension DataRequirement: WireCodable {
         retentionDays = try reader.retentionDays("retentionDays")
     }
 
-    var json: JSONValue {
-        .object(["fields": fields.json, "purpose": purpose.json, "retentionDays": retentionDays.json])
+    func writeMembers<W: MemberWriter>(to writer: inout W) {
+        writer.set("fields", fields)
+        writer.set("purpose", purpose)
+        writer.set("retentionDays", retentionDays)
     }
 }

@@ -80,6 +80,50 @@ public struct Envelope: Hashable, Sendable, CustomStringConvertible {
         version: Int = ParleyProtocol.version, id: MessageID, session: SessionID, from: AgentID, to: AgentID,
         sequence: Int, acknowledged: Int = 0, inReplyTo: MessageID? = nil, sentAt: Instant, message: Message
     ) {
+        // The members in canonical order, which is fixed: UTF-16 order of the names.
+        var writer = CanonicalWriter(capacity: 1024)
+        func name(_ text: StaticString) { text.withUTF8Buffer { writer.bytes.append(contentsOf: $0) } }
+        name(#"{"ack":"#)
+        writer.write(integer: Int64(acknowledged))
+        name(#","body":"#)
+        message.writeBody(to: &writer)
+        name(#","from":"#)
+        writer.write(string: from.rawValue)
+        name(#","id":"#)
+        writer.write(string: id.rawValue)
+        if let inReplyTo {
+            name(#","inReplyTo":"#)
+            writer.write(string: inReplyTo.rawValue)
+        }
+        name(#","parley":"#)
+        writer.write(integer: Int64(version))
+        name(#","sentAt":""#)
+        sentAt.appendRFC3339(to: &writer.bytes)
+        name(#"","seq":"#)
+        writer.write(integer: Int64(sequence))
+        name(#","session":"#)
+        writer.write(string: session.rawValue)
+        name(#","to":"#)
+        writer.write(string: to.rawValue)
+        name(#","type":"#)
+        writer.write(string: message.kind.rawValue)
+        name("}")
+        let bytes = writer.bytes
+        // Kept for the envelope's lifetime: exactly as large as needed.
+        let canonical = [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, initialized in
+            initialized = buffer.initialize(fromContentsOf: bytes)
+        }
+        storage = Storage(
+            version: version, id: id, session: session, from: from, to: to, sequence: sequence, acknowledged: acknowledged,
+            inReplyTo: inReplyTo, sentAt: sentAt, message: message, canonical: canonical)
+    }
+
+    /// The canonical bytes the tree-building way: what ``init(version:id:session:from:to:sequence:acknowledged:inReplyTo:sentAt:message:)``
+    /// writes directly. For tests that check the two agree.
+    static func treeCanonical(
+        version: Int = ParleyProtocol.version, id: MessageID, session: SessionID, from: AgentID, to: AgentID,
+        sequence: Int, acknowledged: Int = 0, inReplyTo: MessageID? = nil, sentAt: Instant, message: Message
+    ) -> [UInt8] {
         var members: [String: JSONValue] = [
             "parley": .number(Double(version)),
             "id": .string(id.rawValue),
@@ -93,9 +137,7 @@ public struct Envelope: Hashable, Sendable, CustomStringConvertible {
             "body": message.bodyJSON,
         ]
         if let inReplyTo { members["inReplyTo"] = .string(inReplyTo.rawValue) }
-        storage = Storage(
-            version: version, id: id, session: session, from: from, to: to, sequence: sequence, acknowledged: acknowledged,
-            inReplyTo: inReplyTo, sentAt: sentAt, message: message, canonical: CanonicalJSON.compactCanonicalBytes(.object(members)))
+        return CanonicalJSON.compactCanonicalBytes(.object(members))
     }
 
     /// The message's wire type.

@@ -133,6 +133,31 @@ public indirect enum Message: Hashable, Sendable, Codable {
         }
     }
 
+    /// Writes the canonical bytes of ``bodyJSON``.
+    func writeBody(to writer: inout CanonicalWriter) {
+        switch self {
+        case .hello(let body): body.writeCanonical(to: &writer)
+        case .request(let body), .counterRequest(let body): body.writeCanonical(to: &writer)
+        case .question(let body): body.writeCanonical(to: &writer)
+        case .answer(let body): body.writeCanonical(to: &writer)
+        case .offer(let body), .counterOffer(let body): body.writeCanonical(to: &writer)
+        case .accept(let body): body.writeCanonical(to: &writer)
+        case .reject(let body): body.writeCanonical(to: &writer)
+        case .confirm(let body): body.writeCanonical(to: &writer)
+        case .decline(let body): body.writeCanonical(to: &writer)
+        case .cancel(let body): body.writeCanonical(to: &writer)
+        case .reschedule(let body): body.writeCanonical(to: &writer)
+        case .consentRequest(let body): body.writeCanonical(to: &writer)
+        case .consentGrant(let body): body.writeCanonical(to: &writer)
+        case .consentDeny(let body): body.writeCanonical(to: &writer)
+        case .consentRevoke(let body): body.writeCanonical(to: &writer)
+        case .disclose(let body): body.writeCanonical(to: &writer)
+        case .handoff(let body): body.writeCanonical(to: &writer)
+        case .error(let body): body.writeCanonical(to: &writer)
+        case .close(let body): body.writeCanonical(to: &writer)
+        }
+    }
+
     /// Decodes a body of wire type `kind`.
     init(kind: Kind, body: JSONValue) throws(ParleyError) {
         switch kind {

@@ -106,22 +106,20 @@ public struct AddOn: Hashable, Sendable, Codable, Identifiable {
     }
 }
 
-extension CancellationPolicy: WireCodable {
+extension CancellationPolicy: WireObject {
     init(json: JSONValue, path: @autoclosure () -> String) throws(ParleyError) {
         let reader = try ObjectReader(json, path: path())
         freeUntilMinutesBefore = Int(try reader.integer("freeUntilMinutesBefore", in: 0...525_600))
         fee = try reader.optional("fee")
     }
 
-    var json: JSONValue {
-        var writer = ObjectWriter()
+    func writeMembers<W: MemberWriter>(to writer: inout W) {
         writer.set("freeUntilMinutesBefore", freeUntilMinutesBefore)
         writer.set("fee", fee)
-        return writer.json
     }
 }
 
-extension AddOn: WireCodable {
+extension AddOn: WireObject {
     init(json: JSONValue, path: @autoclosure () -> String) throws(ParleyError) {
         let reader = try ObjectReader(json, path: path())
         id = try reader.required("id")
@@ -132,19 +130,17 @@ extension AddOn: WireCodable {
         promotional = try reader.required("promotional")
     }
 
-    var json: JSONValue {
-        var writer = ObjectWriter()
+    func writeMembers<W: MemberWriter>(to writer: inout W) {
         writer.set("id", id)
         writer.set("text", text)
         writer.set("price", price)
         writer.set("discountPercent", discountPercent)
         writer.set("requires", list: requires)
         writer.set("promotional", promotional)
-        return writer.json
     }
 }
 
-extension Proposal: WireCodable {
+extension Proposal: WireObject {
     init(json: JSONValue, path: @autoclosure () -> String) throws(ParleyError) {
         let reader = try ObjectReader(json, path: path())
         id = try reader.required("id")
@@ -160,8 +156,7 @@ extension Proposal: WireCodable {
         location = try reader.optionalText("location", maximumBytes: 256)
     }
 
-    var json: JSONValue {
-        var writer = ObjectWriter()
+    func writeMembers<W: MemberWriter>(to writer: inout W) {
         writer.set("id", id)
         writer.set("service", service)
         writer.set("slot", slot)
@@ -172,11 +167,10 @@ extension Proposal: WireCodable {
         writer.set("addOns", list: addOns)
         writer.set("expiresAt", expiresAt)
         writer.set("location", location)
-        return writer.json
     }
 }
 
-extension Message.Offer: WireCodable {
+extension Message.Offer: WireObject {
     init(json: JSONValue, path: @autoclosure () -> String) throws(ParleyError) {
         let reader = try ObjectReader(json, path: path())
         proposals = try reader.list("proposals", required: true, minimum: 1, maximum: ProtocolLimits.maximumProposals)
@@ -185,5 +179,7 @@ extension Message.Offer: WireCodable {
         }
     }
 
-    var json: JSONValue { .object(["proposals": proposals.json]) }
+    func writeMembers<W: MemberWriter>(to writer: inout W) {
+        writer.set("proposals", proposals)
+    }
 }

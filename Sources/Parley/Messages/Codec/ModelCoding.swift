@@ -1,4 +1,4 @@
-extension Money: WireCodable {
+extension Money: WireObject {
     init(json: JSONValue, path: @autoclosure () -> String) throws(ParleyError) {
         let reader = try ObjectReader(json, path: path())
         let amount = try reader.integer("amount", in: -JSONValue.maximumSafeInteger...JSONValue.maximumSafeInteger)
@@ -9,10 +9,13 @@ extension Money: WireCodable {
         self.init(amount: amount, currency: currency)
     }
 
-    var json: JSONValue { .object(["amount": amount.json, "currency": .string(currency)]) }
+    func writeMembers<W: MemberWriter>(to writer: inout W) {
+        writer.set("amount", amount)
+        writer.set("currency", currency)
+    }
 }
 
-extension TimeWindow: WireCodable {
+extension TimeWindow: WireObject {
     init(json: JSONValue, path: @autoclosure () -> String) throws(ParleyError) {
         let reader = try ObjectReader(json, path: path())
         let start: Instant = try reader.required("start")
@@ -21,10 +24,13 @@ extension TimeWindow: WireCodable {
         self.init(start: start, end: end)
     }
 
-    var json: JSONValue { .object(["start": start.json, "end": end.json]) }
+    func writeMembers<W: MemberWriter>(to writer: inout W) {
+        writer.set("start", start)
+        writer.set("end", end)
+    }
 }
 
-extension Slot: WireCodable {
+extension Slot: WireObject {
     init(json: JSONValue, path: @autoclosure () -> String) throws(ParleyError) {
         let reader = try ObjectReader(json, path: path())
         let start: Instant = try reader.required("start")
@@ -33,5 +39,8 @@ extension Slot: WireCodable {
         self.init(start: start, end: end)
     }
 
-    var json: JSONValue { .object(["start": start.json, "end": end.json]) }
+    func writeMembers<W: MemberWriter>(to writer: inout W) {
+        writer.set("start", start)
+        writer.set("end", end)
+    }
 }

@@ -9,6 +9,14 @@ protocol WireCodable {
     init(json: JSONValue, path: @autoclosure () -> String) throws(ParleyError)
     /// The value's JSON form.
     var json: JSONValue { get }
+    /// Writes the canonical bytes of ``json``.
+    func writeCanonical(to writer: inout CanonicalWriter)
+}
+
+extension WireCodable {
+    func writeCanonical(to writer: inout CanonicalWriter) {
+        CanonicalJSON.append(json, to: &writer.bytes)
+    }
 }
 
 /// Reads the members of one JSON object with precise errors.
@@ -114,7 +122,7 @@ struct ObjectReader {
 }
 
 /// Builds one JSON object; members set to `nil` or to an empty list are left out.
-struct ObjectWriter {
+struct ObjectWriter: MemberWriter {
     var members: [String: JSONValue] = [:]
 
     init() {}
@@ -125,6 +133,14 @@ struct ObjectWriter {
 
     mutating func set<T: WireCodable>(_ key: String, list: [T]) {
         if !list.isEmpty { members[key] = .array(list.map(\.json)) }
+    }
+
+    mutating func set<T: WireCodable>(_ key: StaticString, _ value: T?) {
+        set(key.description, value)
+    }
+
+    mutating func set<T: WireCodable>(_ key: StaticString, list: [T]) {
+        set(key.description, list: list)
     }
 
     var json: JSONValue { .object(members) }
@@ -141,6 +157,8 @@ extension String: WireCodable {
     }
 
     var json: JSONValue { .string(self) }
+
+    func writeCanonical(to writer: inout CanonicalWriter) { writer.write(string: self) }
 }
 
 extension Bool: WireCodable {
@@ -152,6 +170,8 @@ extension Bool: WireCodable {
     }
 
     var json: JSONValue { .bool(self) }
+
+    func writeCanonical(to writer: inout CanonicalWriter) { CanonicalJSON.append(.bool(self), to: &writer.bytes) }
 }
 
 extension Int64: WireCodable {
@@ -167,6 +187,8 @@ extension Int64: WireCodable {
     }
 
     var json: JSONValue { .number(Double(self)) }
+
+    func writeCanonical(to writer: inout CanonicalWriter) { writer.write(integer: self) }
 }
 
 extension Int: WireCodable {
@@ -175,6 +197,8 @@ extension Int: WireCodable {
     }
 
     var json: JSONValue { .number(Double(self)) }
+
+    func writeCanonical(to writer: inout CanonicalWriter) { writer.write(integer: Int64(self)) }
 }
 
 extension Array: WireCodable where Element: WireCodable {
@@ -191,6 +215,15 @@ extension Array: WireCodable where Element: WireCodable {
     }
 
     var json: JSONValue { .array(map(\.json)) }
+
+    func writeCanonical(to writer: inout CanonicalWriter) {
+        writer.bytes.append(UInt8(ascii: "["))
+        for (index, item) in enumerated() {
+            if index > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+            item.writeCanonical(to: &writer)
+        }
+        writer.bytes.append(UInt8(ascii: "]"))
+    }
 }
 
 extension Instant: WireCodable {
@@ -203,6 +236,12 @@ extension Instant: WireCodable {
     }
 
     var json: JSONValue { .string(rfc3339) }
+
+    func writeCanonical(to writer: inout CanonicalWriter) {
+        writer.bytes.append(UInt8(ascii: "\""))
+        appendRFC3339(to: &writer.bytes)
+        writer.bytes.append(UInt8(ascii: "\""))
+    }
 }
 
 extension Identifier: WireCodable {
@@ -215,6 +254,8 @@ extension Identifier: WireCodable {
     }
 
     var json: JSONValue { .string(rawValue) }
+
+    func writeCanonical(to writer: inout CanonicalWriter) { writer.write(string: rawValue) }
 }
 
 extension DataField: WireCodable {
@@ -227,6 +268,8 @@ extension DataField: WireCodable {
     }
 
     var json: JSONValue { .string(rawValue) }
+
+    func writeCanonical(to writer: inout CanonicalWriter) { writer.write(string: rawValue) }
 }
 
 extension Purpose: WireCodable {
@@ -239,6 +282,8 @@ extension Purpose: WireCodable {
     }
 
     var json: JSONValue { .string(rawValue) }
+
+    func writeCanonical(to writer: inout CanonicalWriter) { writer.write(string: rawValue) }
 }
 
 extension Role: WireCodable {
@@ -251,4 +296,6 @@ extension Role: WireCodable {
     }
 
     var json: JSONValue { .string(rawValue) }
+
+    func writeCanonical(to writer: inout CanonicalWriter) { writer.write(string: rawValue) }
 }
