@@ -14,29 +14,113 @@
 /// The machine is `Codable`: store it, and resume the session in another process.
 public struct SessionStateMachine: Hashable, Sendable, Codable {
     /// Tunables, with the spec's defaults (`Spec/PROTOCOL.md` §4.4, §9).
+    ///
+    /// A configuration is one pointer: its values live in an immutable shared object, so the
+    /// machines of an agent's sessions, which all hold the agent's configuration, share one copy.
+    /// Changing a value gives this configuration an object of its own.
     public struct Configuration: Hashable, Sendable, Codable {
+        private struct Values: Hashable, Sendable {
+            var idleTimeout: Int64 = 600
+            var retransmitInterval: Int64 = 2
+            var maximumErrors = 8
+            var maximumMessages = 256
+            var maximumBuffered = 16
+            var maximumRounds = 16
+            var supportedVersions = ParleyProtocol.supportedVersions
+        }
+
+        private final class Storage: Sendable {
+            let values: Values
+            init(_ values: Values) { self.values = values }
+        }
+
+        private static let defaults = Storage(Values())
+        private var storage: Storage
+
+        private var values: Values {
+            get { storage.values }
+            set { storage = Storage(newValue) }
+        }
+
         /// `SESSION_IDLE_TIMEOUT`: seconds without any message before the session closes with outcome `timeout`.
-        public var idleTimeout: Int64 = 600
+        public var idleTimeout: Int64 {
+            get { values.idleTimeout }
+            set { values.idleTimeout = newValue }
+        }
         /// `RETRANSMIT_INTERVAL`: seconds before unacknowledged messages are sent again.
-        public var retransmitInterval: Int64 = 2
+        public var retransmitInterval: Int64 {
+            get { values.retransmitInterval }
+            set { values.retransmitInterval = newValue }
+        }
         /// `MAX_ERRORS`: rejected messages a session tolerates before it fails with `limit-exceeded`.
-        public var maximumErrors = 8
+        public var maximumErrors: Int {
+            get { values.maximumErrors }
+            set { values.maximumErrors = newValue }
+        }
         /// `MAX_MESSAGES`: messages received in one session before it fails with `limit-exceeded`.
-        public var maximumMessages = 256
+        public var maximumMessages: Int {
+            get { values.maximumMessages }
+            set { values.maximumMessages = newValue }
+        }
         /// `MAX_REORDER`: out-of-order messages buffered while waiting for a missing one.
-        public var maximumBuffered = 16
+        public var maximumBuffered: Int {
+            get { values.maximumBuffered }
+            set { values.maximumBuffered = newValue }
+        }
         /// `MAX_ROUNDS`: negotiation rounds in one session. A round starts each time the session
         /// enters `requested` or `rescheduling` (a `request`, `counter-request`, `reschedule`, or an
         /// `answer` to the company's question); the message that would start one more fails the
         /// session with `limit-exceeded`.
-        public var maximumRounds = 16
+        public var maximumRounds: Int {
+            get { values.maximumRounds }
+            set { values.maximumRounds = newValue }
+        }
         /// Protocol versions spoken.
-        public var supportedVersions = ParleyProtocol.supportedVersions
+        public var supportedVersions: [Int] {
+            get { values.supportedVersions }
+            set { values.supportedVersions = newValue }
+        }
 
         /// How long a finished session must still answer duplicates: twice the idle timeout.
         public var idempotencyWindow: Int64 { 2 * idleTimeout }
 
-        public init() {}
+        /// The spec's defaults.
+        public init() { storage = Self.defaults }
+
+        public static func == (lhs: Configuration, rhs: Configuration) -> Bool {
+            lhs.storage === rhs.storage || lhs.values == rhs.values
+        }
+
+        public func hash(into hasher: inout Hasher) { hasher.combine(values) }
+
+        private enum CodingKeys: String, CodingKey {
+            case idleTimeout, retransmitInterval, maximumErrors, maximumMessages, maximumBuffered, maximumRounds, supportedVersions
+        }
+
+        /// Decodes a configuration; a value that is absent keeps its default.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            var values = Values()
+            values.idleTimeout = try container.decodeIfPresent(Int64.self, forKey: .idleTimeout) ?? values.idleTimeout
+            values.retransmitInterval = try container.decodeIfPresent(Int64.self, forKey: .retransmitInterval) ?? values.retransmitInterval
+            values.maximumErrors = try container.decodeIfPresent(Int.self, forKey: .maximumErrors) ?? values.maximumErrors
+            values.maximumMessages = try container.decodeIfPresent(Int.self, forKey: .maximumMessages) ?? values.maximumMessages
+            values.maximumBuffered = try container.decodeIfPresent(Int.self, forKey: .maximumBuffered) ?? values.maximumBuffered
+            values.maximumRounds = try container.decodeIfPresent(Int.self, forKey: .maximumRounds) ?? values.maximumRounds
+            values.supportedVersions = try container.decodeIfPresent([Int].self, forKey: .supportedVersions) ?? values.supportedVersions
+            storage = values == Self.defaults.values ? Self.defaults : Storage(values)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(idleTimeout, forKey: .idleTimeout)
+            try container.encode(retransmitInterval, forKey: .retransmitInterval)
+            try container.encode(maximumErrors, forKey: .maximumErrors)
+            try container.encode(maximumMessages, forKey: .maximumMessages)
+            try container.encode(maximumBuffered, forKey: .maximumBuffered)
+            try container.encode(maximumRounds, forKey: .maximumRounds)
+            try container.encode(supportedVersions, forKey: .supportedVersions)
+        }
     }
 
     /// The role this side plays.
