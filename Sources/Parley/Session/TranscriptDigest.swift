@@ -50,7 +50,19 @@ struct TranscriptDigest: Hashable, Sendable, Codable {
     var hex: String { Digest.hex(value) }
 
     /// SHA-256 of the canonical `{"body": …, "type": …}`: what "the same message" means for duplicates (§5.3).
+    /// Written straight to bytes: `body` sorts before `type`.
     static func bodyDigest(of envelope: Envelope) -> [UInt8] {
+        var writer = CanonicalWriter(capacity: 512)
+        writer.bytes.append(contentsOf: #"{"body":"#.utf8)
+        envelope.message.writeBody(to: &writer)
+        writer.bytes.append(contentsOf: #","type":"#.utf8)
+        writer.write(string: envelope.kind.rawValue)
+        writer.bytes.append(UInt8(ascii: "}"))
+        return Digest.sha256(writer.bytes)
+    }
+
+    /// ``bodyDigest(of:)`` through the JSON tree, as the spec defines it (kept to test the direct path).
+    static func treeBodyDigest(of envelope: Envelope) -> [UInt8] {
         var input: [UInt8] = []
         CanonicalJSON.append(.object(["type": .string(envelope.kind.rawValue), "body": envelope.message.bodyJSON]), to: &input)
         return Digest.sha256(input)

@@ -4,8 +4,8 @@ import Testing
 
 @testable import Parley
 
-/// An envelope writes its canonical bytes directly from its typed members; these must be exactly
-/// the bytes of the JSON tree that the members describe. Replay a randomized failure with
+/// An envelope writes its canonical bytes directly from its typed members; these, and the body
+/// digest of the duplicate check, must be exactly those of the JSON tree that the members describe. Replay a randomized failure with
 /// `PARLEY_ENCODE_SEED=<seed>`.
 @Suite("Direct canonical encoding of envelopes")
 struct DirectEncodingTests {
@@ -24,6 +24,9 @@ struct DirectEncodingTests {
                 "\(context()): direct \(String(decoding: fresh.canonical, as: UTF8.self)) != tree \(String(decoding: tree, as: UTF8.self))")
             return
         }
+        #expect(
+            TranscriptDigest.bodyDigest(of: fresh) == TranscriptDigest.treeBodyDigest(of: fresh),
+            "\(context()): the duplicate check's body digest differs from the tree's")
         // Foundation reads the same value back from both.
         let direct = try? JSONSerialization.jsonObject(with: Data(fresh.canonical)) as? NSDictionary
         let reference = try? JSONSerialization.jsonObject(with: Data(tree)) as? NSDictionary
