@@ -4,128 +4,100 @@
 /// holds a pointer per slot instead of the whole (over a kilobyte) state, and idle slots in the
 /// dictionary's spare capacity cost eight bytes rather than a full session each.
 struct CompanySession: Sendable {
-    /// The fields. Only mutated through the accessors below, after ``storageForWriting()``
-    /// made it unique, so sharing it between copies is safe.
-    private final class Storage: @unchecked Sendable {
+    /// The fields, as a plain value.
+    private struct Fields: Sendable {
         var machine: SessionStateMachine
         let openedBy: AgentID
-        var transcript: [Envelope]
+        var transcript: [Envelope] = []
         var service: String?
-        var windows: [TimeWindow]
+        var windows: [TimeWindow] = []
         var preferredStart: Instant?
         var partySize: Int?
         var rescheduling: SharedBox<BookingRecord>?
-        var proposalCounter: Int
-        var questionCounter: Int
-        var consentCounter: Int
-        var grants: [TokenID: (grant: Message.ConsentGrant, token: ConsentToken)]
-        var data: [TokenID: ConsentedData]
-        var inbox: SerialInbox
+        var proposalCounter = 0
+        var questionCounter = 0
+        var consentCounter = 0
+        var grants: [TokenID: (grant: Message.ConsentGrant, token: ConsentToken)] = [:]
+        var data: [TokenID: ConsentedData] = [:]
+        var inbox = SerialInbox()
+    }
 
-        init(machine: SessionStateMachine, openedBy: AgentID) {
-            self.machine = machine
-            self.openedBy = openedBy
-            transcript = []
-            service = nil
-            windows = []
-            preferredStart = nil
-            partySize = nil
-            rescheduling = nil
-            proposalCounter = 0
-            questionCounter = 0
-            consentCounter = 0
-            grants = [:]
-            data = [:]
-            inbox = SerialInbox()
-        }
-
-        init(copying other: Storage) {
-            machine = other.machine
-            openedBy = other.openedBy
-            transcript = other.transcript
-            service = other.service
-            windows = other.windows
-            preferredStart = other.preferredStart
-            partySize = other.partySize
-            rescheduling = other.rescheduling
-            proposalCounter = other.proposalCounter
-            questionCounter = other.questionCounter
-            consentCounter = other.consentCounter
-            grants = other.grants
-            data = other.data
-            inbox = other.inbox
-        }
+    /// The heap object holding the fields. Only mutated through the accessors below, after
+    /// ``storageForWriting()`` made it unique, so sharing it between copies is safe.
+    private final class Storage: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
     }
 
     private var storage: Storage
 
     init(machine: SessionStateMachine, openedBy: AgentID) {
-        storage = Storage(machine: machine, openedBy: openedBy)
+        storage = Storage(Fields(machine: machine, openedBy: openedBy))
     }
 
     private mutating func storageForWriting() -> Storage {
-        if !isKnownUniquelyReferenced(&storage) { storage = Storage(copying: storage) }
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
         return storage
     }
 
     var machine: SessionStateMachine {
-        get { storage.machine }
-        _modify { yield &storageForWriting().machine }
+        get { storage.fields.machine }
+        _modify { yield &storageForWriting().fields.machine }
     }
     /// The agent id that opened the session (counted against ``ServiceLimits``).
-    var openedBy: AgentID { storage.openedBy }
+    var openedBy: AgentID { storage.fields.openedBy }
     var transcript: [Envelope] {
-        get { storage.transcript }
-        _modify { yield &storageForWriting().transcript }
+        get { storage.fields.transcript }
+        _modify { yield &storageForWriting().fields.transcript }
     }
     /// The current ask: service name, windows, preferred start, party size.
     var service: String? {
-        get { storage.service }
-        _modify { yield &storageForWriting().service }
+        get { storage.fields.service }
+        _modify { yield &storageForWriting().fields.service }
     }
     var windows: [TimeWindow] {
-        get { storage.windows }
-        _modify { yield &storageForWriting().windows }
+        get { storage.fields.windows }
+        _modify { yield &storageForWriting().fields.windows }
     }
     var preferredStart: Instant? {
-        get { storage.preferredStart }
-        _modify { yield &storageForWriting().preferredStart }
+        get { storage.fields.preferredStart }
+        _modify { yield &storageForWriting().fields.preferredStart }
     }
     var partySize: Int? {
-        get { storage.partySize }
-        _modify { yield &storageForWriting().partySize }
+        get { storage.fields.partySize }
+        _modify { yield &storageForWriting().fields.partySize }
     }
     /// The booking a reschedule is moving.
     var rescheduling: BookingRecord? {
-        get { storage.rescheduling?.value }
-        set { storageForWriting().rescheduling = newValue.map(SharedBox.init) }
+        get { storage.fields.rescheduling?.value }
+        set { storageForWriting().fields.rescheduling = newValue.map(SharedBox.init) }
     }
     /// Proposals made in this session, by id (to build the confirmation).
     var proposalCounter: Int {
-        get { storage.proposalCounter }
-        _modify { yield &storageForWriting().proposalCounter }
+        get { storage.fields.proposalCounter }
+        _modify { yield &storageForWriting().fields.proposalCounter }
     }
     var questionCounter: Int {
-        get { storage.questionCounter }
-        _modify { yield &storageForWriting().questionCounter }
+        get { storage.fields.questionCounter }
+        _modify { yield &storageForWriting().fields.questionCounter }
     }
     var consentCounter: Int {
-        get { storage.consentCounter }
-        _modify { yield &storageForWriting().consentCounter }
+        get { storage.fields.consentCounter }
+        _modify { yield &storageForWriting().fields.consentCounter }
     }
     /// Grants received (checked against their tokens), and the data disclosed under each.
     var grants: [TokenID: (grant: Message.ConsentGrant, token: ConsentToken)] {
-        get { storage.grants }
-        _modify { yield &storageForWriting().grants }
+        get { storage.fields.grants }
+        _modify { yield &storageForWriting().fields.grants }
     }
     var data: [TokenID: ConsentedData] {
-        get { storage.data }
-        _modify { yield &storageForWriting().data }
+        get { storage.fields.data }
+        _modify { yield &storageForWriting().fields.data }
     }
     /// Events queued while the session was busy handling another one.
     var inbox: SerialInbox {
-        get { storage.inbox }
-        _modify { yield &storageForWriting().inbox }
+        get { storage.fields.inbox }
+        _modify { yield &storageForWriting().fields.inbox }
     }
 
     mutating func nextProposalID() -> ProposalID {
