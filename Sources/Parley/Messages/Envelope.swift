@@ -118,28 +118,6 @@ public struct Envelope: Hashable, Sendable, CustomStringConvertible {
             inReplyTo: inReplyTo, sentAt: sentAt, message: message, canonical: canonical)
     }
 
-    /// The canonical bytes the tree-building way: what ``init(version:id:session:from:to:sequence:acknowledged:inReplyTo:sentAt:message:)``
-    /// writes directly. For tests that check the two agree.
-    static func treeCanonical(
-        version: Int = ParleyProtocol.version, id: MessageID, session: SessionID, from: AgentID, to: AgentID,
-        sequence: Int, acknowledged: Int = 0, inReplyTo: MessageID? = nil, sentAt: Instant, message: Message
-    ) -> [UInt8] {
-        var members: [String: JSONValue] = [
-            "parley": .number(Double(version)),
-            "id": .string(id.rawValue),
-            "session": .string(session.rawValue),
-            "from": .string(from.rawValue),
-            "to": .string(to.rawValue),
-            "seq": .number(Double(sequence)),
-            "ack": .number(Double(acknowledged)),
-            "sentAt": .string(sentAt.rfc3339),
-            "type": .string(message.kind.rawValue),
-            "body": message.bodyJSON,
-        ]
-        if let inReplyTo { members["inReplyTo"] = .string(inReplyTo.rawValue) }
-        return CanonicalJSON.compactCanonicalBytes(.object(members))
-    }
-
     /// The message's wire type.
     public var kind: Message.Kind { message.kind }
 

@@ -25,7 +25,7 @@ struct TranscriptDigest: Hashable, Sendable, Codable {
         digest.withUnsafeBytes { bytes in withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) } }
     }
 
-    static func == (lhs: TranscriptDigest, rhs: TranscriptDigest) -> Bool { lhs.value == rhs.value }
+    static func == (lhs: TranscriptDigest, rhs: TranscriptDigest) -> Bool { lhs.words == rhs.words }
     func hash(into hasher: inout Hasher) { hasher.combine(value) }
 
     private enum CodingKeys: String, CodingKey { case value }
@@ -59,12 +59,5 @@ struct TranscriptDigest: Hashable, Sendable, Codable {
         writer.write(string: envelope.kind.rawValue)
         writer.bytes.append(UInt8(ascii: "}"))
         return Digest.sha256(writer.bytes)
-    }
-
-    /// ``bodyDigest(of:)`` through the JSON tree, as the spec defines it (kept to test the direct path).
-    static func treeBodyDigest(of envelope: Envelope) -> [UInt8] {
-        var input: [UInt8] = []
-        CanonicalJSON.append(.object(["type": .string(envelope.kind.rawValue), "body": envelope.message.bodyJSON]), to: &input)
-        return Digest.sha256(input)
     }
 }

@@ -85,25 +85,14 @@ enum CanonicalJSON {
     }
 
     private static func appendEscaped(_ byte: UInt8, to output: inout [UInt8]) {
+        let short: UInt8
         switch byte {
-        case 0x22, 0x5C:
-            output.append(0x5C)
-            output.append(byte)
-        case 0x08:
-            output.append(0x5C)
-            output.append(UInt8(ascii: "b"))
-        case 0x0C:
-            output.append(0x5C)
-            output.append(UInt8(ascii: "f"))
-        case 0x0A:
-            output.append(0x5C)
-            output.append(UInt8(ascii: "n"))
-        case 0x0D:
-            output.append(0x5C)
-            output.append(UInt8(ascii: "r"))
-        case 0x09:
-            output.append(0x5C)
-            output.append(UInt8(ascii: "t"))
+        case 0x22, 0x5C: short = byte
+        case 0x08: short = UInt8(ascii: "b")
+        case 0x0C: short = UInt8(ascii: "f")
+        case 0x0A: short = UInt8(ascii: "n")
+        case 0x0D: short = UInt8(ascii: "r")
+        case 0x09: short = UInt8(ascii: "t")
         case 0..<0x20:
             let hex: StaticString = "0123456789abcdef"
             output.append(0x5C)
@@ -112,9 +101,13 @@ enum CanonicalJSON {
             output.append(0x30)
             output.append(hex.utf8Start[Int(byte >> 4)])
             output.append(hex.utf8Start[Int(byte & 0xF)])
+            return
         default:
             output.append(byte)
+            return
         }
+        output.append(0x5C)
+        output.append(short)
     }
 
     /// ECMAScript `Number.prototype.toString` for finite doubles (RFC 8785 §3.2.2.3).

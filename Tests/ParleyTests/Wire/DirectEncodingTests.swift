@@ -15,7 +15,7 @@ struct DirectEncodingTests {
             version: envelope.version, id: envelope.id, session: envelope.session, from: envelope.from, to: envelope.to,
             sequence: envelope.sequence, acknowledged: envelope.acknowledged, inReplyTo: envelope.inReplyTo, sentAt: envelope.sentAt,
             message: envelope.message)
-        let tree = Envelope.treeCanonical(
+        let tree = TreeEncoding.canonical(
             version: envelope.version, id: envelope.id, session: envelope.session, from: envelope.from, to: envelope.to,
             sequence: envelope.sequence, acknowledged: envelope.acknowledged, inReplyTo: envelope.inReplyTo, sentAt: envelope.sentAt,
             message: envelope.message)
@@ -25,7 +25,7 @@ struct DirectEncodingTests {
             return
         }
         #expect(
-            TranscriptDigest.bodyDigest(of: fresh) == TranscriptDigest.treeBodyDigest(of: fresh),
+            TranscriptDigest.bodyDigest(of: fresh) == TreeEncoding.bodyDigest(of: fresh),
             "\(context()): the duplicate check's body digest differs from the tree's")
         // Foundation reads the same value back from both.
         let direct = try? JSONSerialization.jsonObject(with: Data(fresh.canonical)) as? NSDictionary
@@ -137,5 +137,35 @@ struct DirectEncodingTests {
             version: Int(integer(&random)), id: identifier(&random), session: identifier(&random), from: identifier(&random),
             to: identifier(&random), sequence: Int(integer(&random)), acknowledged: Int(integer(&random)),
             inReplyTo: random.oneIn(2) ? identifier(&random) : nil, sentAt: instant(&random), message: message)
+    }
+}
+
+/// The reference the direct writers are checked against: the envelope as a JSON tree, in
+/// canonical form, as the spec defines it.
+enum TreeEncoding {
+    /// The canonical bytes of the envelope these members make.
+    static func canonical(
+        version: Int, id: MessageID, session: SessionID, from: AgentID, to: AgentID, sequence: Int, acknowledged: Int,
+        inReplyTo: MessageID?, sentAt: Instant, message: Message
+    ) -> [UInt8] {
+        var members: [String: JSONValue] = [
+            "parley": .number(Double(version)),
+            "id": .string(id.rawValue),
+            "session": .string(session.rawValue),
+            "from": .string(from.rawValue),
+            "to": .string(to.rawValue),
+            "seq": .number(Double(sequence)),
+            "ack": .number(Double(acknowledged)),
+            "sentAt": .string(sentAt.rfc3339),
+            "type": .string(message.kind.rawValue),
+            "body": message.bodyJSON,
+        ]
+        if let inReplyTo { members["inReplyTo"] = .string(inReplyTo.rawValue) }
+        return CanonicalJSON.canonicalBytes(.object(members))
+    }
+
+    /// SHA-256 of the canonical `{"body": …, "type": …}` (§5.3), through the tree.
+    static func bodyDigest(of envelope: Envelope) -> [UInt8] {
+        Digest.sha256(CanonicalJSON.canonicalBytes(.object(["type": .string(envelope.kind.rawValue), "body": envelope.message.bodyJSON])))
     }
 }
