@@ -4,6 +4,11 @@ import ParleyConformance
 import ParleyScenarios
 import Testing
 
+/// The limit per case in these tests. The suite's default (60 s) guards against a hung peer;
+/// here other suites share the test threads, and under a sanitizer everything runs several times
+/// slower, so a case can wait a minute for a thread without the peer being at fault.
+let caseLimit = 600.0
+
 /// Where `swift build` puts the package's executables (`parley`, `parley-broken-peer`): beside the
 /// test bundle, whatever the build folder (`--scratch-path`, a sanitizer build), else `.build/debug`.
 enum Binaries {
@@ -31,7 +36,7 @@ enum Binaries {
 @Suite("Self-conformance", .serialized)
 struct SelfConformanceTests {
     @Test func companyAgentInProcessPassesEveryCase() async {
-        let report = await ConformanceSuite().run(role: .company, peer: "CompanyAgent (S1 salon), in process") {
+        let report = await ConformanceSuite(caseTimeout: caseLimit).run(role: .company, peer: "CompanyAgent (S1 salon), in process") {
             InProcessPeer.company(clock: ShiftedClock(start: World.now)) { Salons.salon().0 }
         }
         #expect(report.failed == 0, "\(report.text)")
@@ -39,7 +44,7 @@ struct SelfConformanceTests {
     }
 
     @Test func customerAgentInProcessPassesEveryCase() async {
-        let report = await ConformanceSuite().run(role: .customer, peer: "CustomerAgent (S1 haircut), in process") {
+        let report = await ConformanceSuite(caseTimeout: caseLimit).run(role: .customer, peer: "CustomerAgent (S1 haircut), in process") {
             InProcessPeer.customer(company: "salon.example/bot") {
                 CustomerAgent(
                     id: World.lisa, wishes: Scenarios.haircutWishes, policy: World.bookingOnlyPolicy, personalData: World.lisasData,
@@ -57,7 +62,7 @@ struct SelfConformanceTests {
         guard let parley = Binaries.path("parley") else { return }
         let command =
             role == .company ? "\(parley) serve --role company --scenario salon" : "\(parley) serve --role customer --scenario haircut"
-        let report = await ConformanceSuite().run(role: role, peer: command) { try ProcessPeer(command: command) }
+        let report = await ConformanceSuite(caseTimeout: caseLimit).run(role: role, peer: command) { try ProcessPeer(command: command) }
         #expect(report.failed == 0, "\(report.text)")
         #expect(
             report.results.contains { $0.id == (role == .company ? "flow.s1-booking" : "flow.customer.booking") && $0.outcome == .pass })
@@ -85,7 +90,9 @@ struct BrokenPeerTests {
         guard let binary = Binaries.path("parley-broken-peer") else { return }
         let command = "\(binary) --defect \(defect)"
         // Shorter waits: a broken peer's silence is the expected failure here.
-        let report = await ConformanceSuite(replyTimeout: 1.5).run(role: role, peer: command) { try ProcessPeer(command: command) }
+        let report = await ConformanceSuite(replyTimeout: 1.5, caseTimeout: caseLimit).run(role: role, peer: command) {
+            try ProcessPeer(command: command)
+        }
         #expect(Set(report.failedIDs) == failing, "\(defect):\n\(report.text)")
     }
 }
