@@ -32,12 +32,19 @@ public struct ConformanceSuite: Sendable {
     }
 
     /// Runs the cases for `role` (or the one with `caseID`) sequentially, each against a fresh peer from `launch`.
+    ///
+    /// - Parameter progress: Called after each case with the results so far and the number of
+    ///   cases in the run (for a progress display).
     public func run(
-        role: Role, peer description: String, caseID: String? = nil, launch: @Sendable () async throws -> any ConformancePeer
+        role: Role, peer description: String, caseID: String? = nil,
+        progress: (@Sendable (_ resultsSoFar: [ConformanceReport.Result], _ total: Int) -> Void)? = nil,
+        launch: @Sendable () async throws -> any ConformancePeer
     ) async -> ConformanceReport {
         var results: [ConformanceReport.Result] = []
-        for conformanceCase in Self.cases(for: role, id: caseID) {
+        let cases = Self.cases(for: role, id: caseID)
+        for conformanceCase in cases {
             results.append(await run(conformanceCase, launch: launch))
+            progress?(results, cases.count)
         }
         return ConformanceReport(peer: description, role: role, results: results)
     }

@@ -9,38 +9,52 @@ enum ConformanceCommand {
     static let usage = """
         usage: parley conformance --peer "COMMAND" --role company|customer [--case ID] [--json FILE] [--timeout SECONDS]
                parley conformance --list [--role company|customer]
+
+        Runs every conformance case for the role (or only --case ID) against the program COMMAND starts,
+        a fresh process per case speaking JSON Lines envelopes on its standard input and output. Waits
+        --timeout seconds (default 3) for each reply. Prints one line per case and a total; --json FILE
+        also writes the report as JSON. Exits 1 when a case fails. --list prints the cases.
         """
 
-    static func run(_ arguments: [String]) async -> Int32 {
-        var options = Options(arguments, flags: ["--list"])
-        let role = options.string("--role").flatMap(Role.init(rawValue:))
-        let timeout = options.integer("--timeout") ?? 3
+    static let command = CommandSpec(
+        name: "parley conformance", usage: usage, options: ["--peer", "--role", "--case", "--json", "--timeout"], flags: ["--list"])
+
+    static func run(_ arguments: [String]) async throws -> Int32 {
+        let options = try Options(arguments, for: command)
+        let role = try options.value("--role", Role.init(rawValue:))
+        let timeout = try options.integer("--timeout") ?? 3
+        guard timeout > 0 else { throw options.mistake("--timeout must be positive") }
         if options.flags.contains("--list") {
             for conformanceCase in ConformanceSuite.allCases where role == nil || conformanceCase.role == role {
                 print("\(conformanceCase.id)  [\(conformanceCase.role)]  \(conformanceCase.specSection)  \(conformanceCase.title)")
             }
-            return 0
+            return ExitStatus.success
         }
-        guard options.problem == nil, let command = options.string("--peer"), let role else {
-            Console.error(options.problem.map { "parley conformance: \($0)\n\(usage)" } ?? usage)
-            return 64
-        }
-        let caseID = options.string("--case")
+        let command = try options.required("--peer")
+        guard let role else { throw options.mistake("missing --role") }
+        let caseID = try options.string("--case")
         if let caseID, ConformanceSuite.cases(for: role, id: caseID).isEmpty {
-            Console.error("parley conformance: no \(role) case '\(caseID)' (see --list)")
-            return 64
+            throw options.mistake("no \(role) case '\(caseID)' (see --list)")
         }
         let suite = ConformanceSuite(replyTimeout: Double(timeout))
-        let report = await suite.run(role: role, peer: command, caseID: caseID) { try ProcessPeer(command: command) }
+        let progress = ProgressLine()
+        let report = await suite.run(
+            role: role, peer: command, caseID: caseID,
+            progress: { results, total in
+                let failed = results.filter { if case .fail = $0.outcome { true } else { false } }.count
+                progress.show("conformance: \(results.count) / \(total) cases, \(failed) failed")
+            }
+        ) { try ProcessPeer(command: command) }
+        progress.clear()
         print(report.text)
-        if let path = options.string("--json") {
+        if let path = try options.string("--json") {
             do {
                 try Data(report.jsonText.utf8).write(to: URL(fileURLWithPath: path))
             } catch {
                 Console.error("parley conformance: cannot write \(path): \(error)")
-                return 1
+                return ExitStatus.cannotCreate
             }
         }
-        return report.failed == 0 ? 0 : 1
+        return report.failed == 0 ? ExitStatus.success : ExitStatus.failure
     }
 }

@@ -1,3 +1,5 @@
+import Parley
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -64,9 +66,20 @@ enum Console {
     }
 }
 
+/// The top-level usage (`parley --help`) and version (`parley --version`).
 enum Usage {
+    /// The version of this package; it matches the release tag.
+    static let packageVersion = "0.1.0"
+
+    /// `parley --version`: the package version and the protocol versions it speaks.
+    static var version: String {
+        "parley \(packageVersion) (protocol version \(ParleyProtocol.supportedVersions.map(String.init).joined(separator: ", ")))"
+    }
+
     static let text = """
         usage: parley <command> [options]
+               parley <command> --help      the command's own usage
+               parley --version             the package and protocol versions
 
         commands:
           demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE]
@@ -79,8 +92,18 @@ enum Usage {
           spec-table [transitions|errors]
                                    print the transition table and error codes as Spec/PROTOCOL.md has them
           token mint|attenuate|inspect|verify …
-                                   create, narrow, show and check consent tokens (see `parley token help`)
+                                   create, narrow, show and check consent tokens (see `parley token --help`)
           conformance --peer "COMMAND" --role company|customer [--case ID] [--json FILE]
                                    run the conformance suite against a program; exits 1 if any case fails
+
+        exit status:
+          0   success
+          1   the command ran and the answer is no: an invalid envelope, a failed conformance case, a
+              token that does not allow the use, a simulation with violations, a failed negotiation
+          64  the command line is wrong: unknown command or option, missing or malformed value
+          66  an input file cannot be read
+          73  an output file cannot be written
+
+        Progress of long runs (conformance, simulate) goes to standard error when it is a terminal.
         """
 }

@@ -3,14 +3,20 @@ import ParleyScenarios
 
 /// `parley demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE]`.
 enum DemoCommand {
-    static let usage = "usage: parley demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE]"
+    static let usage = """
+        usage: parley demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE]
 
-    static func run(_ arguments: [String]) async -> Int32 {
-        let options = Options(arguments, flags: ["--json"])
-        guard options.problem == nil, options.positional.count == 1, let name = options.positional.first else {
-            Console.error(options.problem.map { "parley demo: \($0)\n\(usage)" } ?? usage)
-            return 64
-        }
+        Plays a reference scenario between a person's assistant and a company's service bot, in process,
+        and prints the dialogue and a summary; --json prints the envelopes instead, one per line, and
+        --ics FILE writes the booking as an iCalendar event.
+        """
+
+    static let command = CommandSpec(name: "parley demo", usage: usage, options: ["--ics"], flags: ["--json"], positionals: 1...1)
+
+    static func run(_ arguments: [String]) async throws -> Int32 {
+        let options = try Options(arguments, for: command)
+        let name = options.positional[0]
+        let icsPath = try options.string("--ics")
         let runs: [(String?, ScenarioRun)]
         switch name {
         case "haircut": runs = [(nil, await Scenarios.haircut())]
@@ -27,8 +33,7 @@ enum DemoCommand {
             }
             runs = all
         default:
-            Console.error("parley demo: unknown scenario '\(name)'\n\(usage)")
-            return 64
+            throw options.mistake("unknown scenario '\(name)'")
         }
         let codec = WireCodec()
         for (title, run) in runs {
@@ -41,17 +46,17 @@ enum DemoCommand {
                 print(ScenarioReport.summary(of: run))
             }
         }
-        if let path = options.string("--ics") {
+        if let path = icsPath {
             guard let booking = runs.last?.1.outcome.booking else {
                 Console.error("parley demo: no booking to export")
-                return 1
+                return ExitStatus.failure
             }
             let event = CalendarEvent(confirm: booking.confirmation, company: booking.company, summary: "Haircut at Salon Krause")
             guard Console.writeFile(path: path, bytes: Array(event.iCalendar(stamp: World.now).utf8)) else {
                 Console.error("parley demo: cannot write \(path)")
-                return 73
+                return ExitStatus.cannotCreate
             }
         }
-        return 0
+        return ExitStatus.success
     }
 }

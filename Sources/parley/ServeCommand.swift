@@ -8,13 +8,22 @@ enum ServeCommand {
     static let usage = """
         usage: parley serve --role company --scenario salon|restaurant
                parley serve --role customer --scenario haircut|restaurant [--peer AGENT-ID]
+
+        Runs one agent of a reference scenario on standard input and output, JSON Lines envelopes, with
+        diagnostics on standard error. The company serves until its input ends; the customer books at
+        --peer (default: the scenario's company) and exits 1 when the negotiation fails.
         """
 
-    static func run(_ arguments: [String]) async -> Int32 {
-        let options = Options(arguments)
-        guard options.problem == nil, let role = options.string("--role"), let scenario = options.string("--scenario") else {
-            Console.error(options.problem.map { "parley serve: \($0)\n\(usage)" } ?? usage)
-            return 64
+    static let command = CommandSpec(name: "parley serve", usage: usage, options: ["--role", "--scenario", "--peer"])
+
+    static func run(_ arguments: [String]) async throws -> Int32 {
+        let options = try Options(arguments, for: command)
+        let role = try options.required("--role")
+        let scenario = try options.required("--scenario")
+        let peerOption = try options.value("--peer", AgentID.init)
+        switch (role, scenario) {
+        case ("company", "salon"), ("company", "restaurant"), ("customer", "haircut"), ("customer", "restaurant"): break
+        default: throw options.mistake("unknown role/scenario \(role)/\(scenario)")
         }
         let clock = ShiftedClock(start: World.now)
         let transport = StandardIO.transport()
@@ -25,13 +34,9 @@ enum ServeCommand {
             let logger = Task { await log(agent.events) }
             await agent.serve(transport, clock: clock)
             logger.cancel()
-            return 0
+            return ExitStatus.success
         case ("customer", "haircut"), ("customer", "restaurant"):
-            let peer = AgentID(options.string("--peer") ?? (scenario == "haircut" ? "salon.example/bot" : "trattoria.example/bot"))
-            guard let peer else {
-                Console.error("parley serve: --peer needs an agent id")
-                return 64
-            }
+            let peer = peerOption ?? (scenario == "haircut" ? "salon.example/bot" : "trattoria.example/bot")
             let wishes = scenario == "haircut" ? Scenarios.haircutWishes : Scenarios.restaurantWishes
             let agent = CustomerAgent(
                 id: World.lisa, wishes: wishes, policy: World.bookingOnlyPolicy, personalData: World.lisasData,
@@ -43,11 +48,10 @@ enum ServeCommand {
             await agent.disconnect()
             await transport.close()
             logger.cancel()
-            if case .failed = outcome { return 1 }
-            return 0
+            if case .failed = outcome { return ExitStatus.failure }
+            return ExitStatus.success
         default:
-            Console.error("parley serve: unknown role/scenario \(role)/\(scenario)\n\(usage)")
-            return 64
+            throw options.mistake("unknown role/scenario \(role)/\(scenario)")
         }
     }
 

@@ -2,79 +2,42 @@ import Parley
 
 /// `parley simulate --sessions N --seed S --drop P --duplicate P --reorder P [--corrupt P]`.
 enum SimulateCommand {
-    static let usage =
-        "usage: parley simulate [--sessions N] [--seed S] [--drop P] [--duplicate P] [--reorder P] [--corrupt P] [--concurrency N]"
+    static let usage = """
+        usage: parley simulate [--sessions N] [--seed S] [--drop P] [--duplicate P] [--reorder P] [--corrupt P]
+                               [--concurrency N]
 
-    static func run(_ arguments: [String]) async -> Int32 {
-        var options = Options(arguments)
-        let sessions = options.integer("--sessions") ?? 1000
-        let seed = options.integer("--seed") ?? 1
-        let concurrency = options.integer("--concurrency") ?? 64
-        let drop = options.probability("--drop") ?? 0
-        let duplicate = options.probability("--duplicate") ?? 0
-        let reorder = options.probability("--reorder") ?? 0
-        let corrupt = options.probability("--corrupt") ?? 0
-        if let problem = options.problem ?? (sessions < 1 || concurrency < 1 ? "sessions and concurrency must be positive" : nil) {
-            Console.error("parley simulate: \(problem)\n\(usage)")
-            return 64
-        }
-        guard drop + duplicate + reorder + corrupt <= 1 else {
-            Console.error("parley simulate: the fault probabilities must add up to at most 1")
-            return 64
-        }
+        Runs N customer sessions (default 1000, at most --concurrency at a time, default 64) against one
+        company agent over a network that drops, duplicates, reorders or corrupts each envelope with the
+        given probabilities (0 to 1, adding up to at most 1), on virtual time; the same --seed (default 1)
+        replays the same run. Prints a summary; exits 1 when an invariant was violated.
+        """
+
+    static let command = CommandSpec(
+        name: "parley simulate", usage: usage,
+        options: ["--sessions", "--seed", "--concurrency", "--drop", "--duplicate", "--reorder", "--corrupt"])
+
+    static func run(_ arguments: [String]) async throws -> Int32 {
+        let options = try Options(arguments, for: command)
+        let sessions = try options.integer("--sessions") ?? 1000
+        let seed = try options.integer("--seed") ?? 1
+        let concurrency = try options.integer("--concurrency") ?? 64
+        let drop = try options.probability("--drop") ?? 0
+        let duplicate = try options.probability("--duplicate") ?? 0
+        let reorder = try options.probability("--reorder") ?? 0
+        let corrupt = try options.probability("--corrupt") ?? 0
+        guard sessions >= 1, concurrency >= 1 else { throw options.mistake("--sessions and --concurrency must be positive") }
+        guard seed >= 0 else { throw options.mistake("--seed must not be negative") }
+        guard drop + duplicate + reorder + corrupt <= 1 else { throw options.mistake("the fault probabilities must add up to at most 1") }
         let configuration = SimulationConfiguration(
             sessions: sessions, seed: UInt64(seed), drop: drop, duplicate: duplicate, reorder: reorder, corrupt: corrupt,
             concurrency: concurrency)
-        let summary = await Simulation(configuration).run()
+        let progress = ProgressLine()
+        let step = max(1, sessions / 100)
+        let summary = await Simulation(configuration).run { done in
+            if done % step == 0 || done == sessions { progress.show("simulate: \(done) / \(sessions) sessions done") }
+        }
+        progress.clear()
         print(summary)
         return summary.violations == 0 ? 0 : 1
-    }
-}
-
-/// Minimal `--name value` option parsing for the subcommands.
-struct Options {
-    private var values: [String: String] = [:]
-    private(set) var flags: Set<String> = []
-    private(set) var positional: [String] = []
-    private(set) var problem: String?
-
-    init(_ arguments: [String], flags known: Set<String> = []) {
-        var index = 0
-        while index < arguments.count {
-            let argument = arguments[index]
-            if known.contains(argument) {
-                flags.insert(argument)
-            } else if argument.hasPrefix("--") {
-                guard index + 1 < arguments.count else {
-                    problem = "\(argument) needs a value"
-                    return
-                }
-                values[argument] = arguments[index + 1]
-                index += 1
-            } else {
-                positional.append(argument)
-            }
-            index += 1
-        }
-    }
-
-    func string(_ name: String) -> String? { values[name] }
-
-    mutating func integer(_ name: String) -> Int? {
-        guard let text = values[name] else { return nil }
-        guard let value = Int(text) else {
-            problem = problem ?? "\(name) needs a whole number, not '\(text)'"
-            return nil
-        }
-        return value
-    }
-
-    mutating func probability(_ name: String) -> Double? {
-        guard let text = values[name] else { return nil }
-        guard let value = Double(text), value >= 0, value <= 1 else {
-            problem = problem ?? "\(name) needs a probability from 0 to 1, not '\(text)'"
-            return nil
-        }
-        return value
     }
 }

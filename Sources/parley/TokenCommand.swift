@@ -8,50 +8,70 @@ import Parley
 
 /// `parley token …`: mint, narrow, inspect and verify consent tokens from a shell, for people debugging them.
 enum TokenCommand {
-    static let usage = """
-        usage:
-          parley token mint --root-key HEX --id ID --location AGENT --audience AGENT --purpose P… --field F…
-                            --expires TIME [--session ID] [--retention PnD]
-          parley token attenuate TOKEN [--audience AGENT] [--purpose P…] [--field F…] [--expires TIME]
-                            [--session ID] [--retention PnD]
-          parley token inspect TOKEN
-          parley token verify TOKEN --root-key HEX --audience AGENT --purpose P [--field F…] [--at TIME]
-                            [--session ID] [--retention PnD] [--revoked ID…]
-
+    static let mintUsage = """
+        usage: parley token mint --root-key HEX --id ID --location AGENT --audience AGENT --purpose P… --field F…
+                                 --expires TIME [--session ID] [--retention PnD]
+        """
+    static let attenuateUsage = """
+        usage: parley token attenuate TOKEN [--audience AGENT] [--purpose P…] [--field F…] [--expires TIME]
+                                      [--session ID] [--retention PnD]
+        """
+    static let inspectUsage = "usage: parley token inspect TOKEN"
+    static let verifyUsage = """
+        usage: parley token verify TOKEN --root-key HEX --audience AGENT --purpose P [--field F…] [--at TIME]
+                                   [--session ID] [--retention PnD] [--revoked ID…]
+        """
+    static let notes = """
         HEX is 64 hex digits (a 32-byte root key); TIME is RFC 3339 UTC, e.g. 2026-05-03T12:00:00Z;
-        --purpose and --field may repeat and take comma-separated lists. verify uses the current time
-        unless --at is given, exits 0 when the use is allowed, 1 with the error code otherwise.
-        Exit status 64 means the command line itself is wrong.
+        --purpose, --field and --revoked may repeat and take comma-separated lists. verify uses the
+        current time unless --at is given, exits 0 when the use is allowed, 1 with the error code
+        otherwise. Exit status 64 means the command line itself is wrong.
         """
 
+    static let usage = """
+        usage: parley token mint|attenuate|inspect|verify … (each answers --help)
+
+        \([mintUsage, attenuateUsage, inspectUsage, verifyUsage].map { "  " + $0.dropFirst("usage: ".count) }.joined(separator: "\n"))
+
+        \(notes)
+        """
+
+    static let mint = CommandSpec(
+        name: "parley token mint", usage: mintUsage + "\n\nMints a consent token signed with the root key.\n\n" + notes,
+        options: ["--root-key", "--id", "--location", "--audience", "--purpose", "--field", "--expires", "--session", "--retention"])
+    static let attenuate = CommandSpec(
+        name: "parley token attenuate", usage: attenuateUsage + "\n\nNarrows a token with more caveats; needs no key.\n\n" + notes,
+        options: ["--audience", "--purpose", "--field", "--expires", "--session", "--retention"], positionals: 1...1)
+    static let inspect = CommandSpec(
+        name: "parley token inspect", usage: inspectUsage + "\n\nPrints a token's id, location and caveats.", positionals: 1...1)
+    static let verify = CommandSpec(
+        name: "parley token verify", usage: verifyUsage + "\n\nChecks that the token allows one use.\n\n" + notes,
+        options: ["--root-key", "--audience", "--purpose", "--field", "--at", "--session", "--retention", "--revoked"],
+        positionals: 1...1)
+
     /// Runs the subcommand given the arguments after `token`; returns the process exit status.
-    static func run(_ arguments: [String]) -> Int32 {
-        guard let command = arguments.first else { return usageError("missing subcommand") }
+    static func run(_ arguments: [String]) throws -> Int32 {
+        let rest = Array(arguments.dropFirst())
         do {
-            var options = try Options(Array(arguments.dropFirst()))
-            switch command {
-            case "mint": try mint(&options)
-            case "attenuate": try attenuate(&options)
-            case "inspect": try inspect(&options)
-            case "verify": return try verify(&options)
+            switch arguments.first {
+            case "mint": try mint(Options(rest, for: mint))
+            case "attenuate": try attenuate(Options(rest, for: attenuate))
+            case "inspect": try inspect(Options(rest, for: inspect))
+            case "verify": return try verify(Options(rest, for: verify))
             case "help", "--help", "-h":
                 writeOutput(usage)
-            default: return usageError("unknown subcommand '\(command)'")
+            case nil: throw CommandLineExit.usage(command: "parley token", message: "missing subcommand")
+            case let other?: throw CommandLineExit.usage(command: "parley token", message: "unknown subcommand '\(other)'")
             }
-            return 0
-        } catch let error as UsageError {
-            return usageError(error.message)
+            return ExitStatus.success
         } catch let error as ParleyError {
             writeError("error: \(error)")
-            return 1
-        } catch {
-            writeError("error: \(error)")
-            return 1
+            return ExitStatus.failure
         }
     }
 
-    private static func mint(_ options: inout Options) throws {
-        let key = try options.rootKey()
+    private static func mint(_ options: Options) throws {
+        let key = try options.required("--root-key", ConsentRootKey.init(hex:))
         let id = try options.required("--id", TokenID.init)
         let location = try options.required("--location", AgentID.init)
         let scope = ConsentScope(
@@ -59,59 +79,50 @@ enum TokenCommand {
             purposes: try options.names("--purpose", Purpose.init(rawValue:)),
             fields: try options.names("--field", DataField.init(rawValue:)),
             expiry: try options.required("--expires", Instant.init(rfc3339:)),
-            session: try options.optional("--session", SessionID.init),
-            retention: try options.optional("--retention", RetentionPeriod.init(iso8601:)))
-        guard !scope.purposes.isEmpty, !scope.fields.isEmpty else { throw UsageError("mint needs --purpose and --field") }
-        try options.finish()
+            session: try options.value("--session", SessionID.init),
+            retention: try options.value("--retention", RetentionPeriod.init(iso8601:)))
+        guard !scope.purposes.isEmpty, !scope.fields.isEmpty else { throw options.mistake("mint needs --purpose and --field") }
         writeOutput(try ConsentIssuer(agent: location, rootKey: key).mint(id: id, scope: scope).serialized)
     }
 
-    private static func attenuate(_ options: inout Options) throws {
-        let token = try ConsentToken(serialized: try options.positional("TOKEN"))
+    private static func attenuate(_ options: Options) throws {
+        let token = try ConsentToken(serialized: options.positional[0])
         var caveats: [Caveat] = []
-        if let audience = try options.optional("--audience", AgentID.init) { caveats.append(.audience(audience)) }
+        if let audience = try options.value("--audience", AgentID.init) { caveats.append(.audience(audience)) }
         let purposes = try options.names("--purpose", Purpose.init(rawValue:))
         if !purposes.isEmpty { caveats.append(.purposes(purposes)) }
         let fields = try options.names("--field", DataField.init(rawValue:))
         if !fields.isEmpty { caveats.append(.fields(fields)) }
-        if let expiry = try options.optional("--expires", Instant.init(rfc3339:)) { caveats.append(.expiry(expiry)) }
-        if let session = try options.optional("--session", SessionID.init) { caveats.append(.session(session)) }
-        if let retention = try options.optional("--retention", RetentionPeriod.init(iso8601:)) { caveats.append(.retention(retention)) }
-        guard !caveats.isEmpty else { throw UsageError("attenuate needs at least one caveat option") }
-        try options.finish()
+        if let expiry = try options.value("--expires", Instant.init(rfc3339:)) { caveats.append(.expiry(expiry)) }
+        if let session = try options.value("--session", SessionID.init) { caveats.append(.session(session)) }
+        if let retention = try options.value("--retention", RetentionPeriod.init(iso8601:)) { caveats.append(.retention(retention)) }
+        guard !caveats.isEmpty else { throw options.mistake("attenuate needs at least one caveat option") }
         writeOutput(token.attenuated(by: caveats).serialized)
     }
 
-    private static func inspect(_ options: inout Options) throws {
-        let token = try ConsentToken(serialized: try options.positional("TOKEN"))
-        try options.finish()
+    private static func inspect(_ options: Options) throws {
+        let token = try ConsentToken(serialized: options.positional[0])
         var lines = ["id: \(token.id)", "location: \(token.location?.rawValue ?? "")", "caveats:"]
         lines += token.caveatTexts.map { "  \($0)" }
         writeOutput(lines.joined(separator: "\n"))
     }
 
-    private static func verify(_ options: inout Options) throws -> Int32 {
-        let text = try options.positional("TOKEN")
-        let key = try options.rootKey()
+    private static func verify(_ options: Options) throws -> Int32 {
+        let text = options.positional[0]
+        let key = try options.required("--root-key", ConsentRootKey.init(hex:))
         let audience = try options.required("--audience", AgentID.init)
         let purpose = try options.required("--purpose", Purpose.init(rawValue:))
         let fields = try options.names("--field", DataField.init(rawValue:))
-        let instant = try options.optional("--at", Instant.init(rfc3339:)) ?? Instant(secondsSinceEpoch: Int64(time(nil)))
-        let session = try options.optional("--session", SessionID.init)
-        let retention = try options.optional("--retention", RetentionPeriod.init(iso8601:))
+        let instant = try options.value("--at", Instant.init(rfc3339:)) ?? Instant(secondsSinceEpoch: Int64(time(nil)))
+        let session = try options.value("--session", SessionID.init)
+        let retention = try options.value("--retention", RetentionPeriod.init(iso8601:))
         let revoked = try options.names("--revoked", TokenID.init)
-        try options.finish()
         let token = try ConsentToken(serialized: text)
         let issuer = ConsentIssuer(agent: token.location ?? "unknown", rootKey: key, revocations: RevocationList(revoked))
         let use = ConsentUse(audience: audience, purpose: purpose, fields: fields, at: instant, session: session, retention: retention)
         try issuer.verify(token, for: use)
         writeOutput("ok: token \(token.id) allows \(purpose) use of [\(fields.map(\.rawValue).sorted().joined(separator: ","))]")
-        return 0
-    }
-
-    private static func usageError(_ message: String) -> Int32 {
-        writeError("parley token: \(message)\n\n\(usage)")
-        return 64
+        return ExitStatus.success
     }
 
     static func writeOutput(_ text: String) { write(text + "\n", to: 1) }

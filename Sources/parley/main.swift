@@ -1,3 +1,5 @@
+import Parley
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -6,27 +8,34 @@
 
 /// `parley` — the command-line tool: demos, validation, spec tables, token debugging.
 let arguments = Array(CommandLine.arguments.dropFirst())
+let rest = Array(arguments.dropFirst())
 let status: Int32
 switch arguments.first {
 case "validate":
-    status = ValidateCommand.run(Array(arguments.dropFirst()))
+    status = await CommandRunner.run("parley validate") { try ValidateCommand.run(rest) }
 case "spec-table":
-    status = SpecTableCommand.run(Array(arguments.dropFirst()))
+    status = await CommandRunner.run("parley spec-table") { try SpecTableCommand.run(rest) }
 case "token":
-    status = TokenCommand.run(Array(arguments.dropFirst()))
+    status = await CommandRunner.run("parley token") { try TokenCommand.run(rest) }
 case "serve":
-    status = await ServeCommand.run(Array(arguments.dropFirst()))
+    status = await CommandRunner.run("parley serve") { try await ServeCommand.run(rest) }
 case "demo":
-    status = await DemoCommand.run(Array(arguments.dropFirst()))
+    status = await CommandRunner.run("parley demo") { try await DemoCommand.run(rest) }
 case "conformance":
-    status = await ConformanceCommand.run(Array(arguments.dropFirst()))
+    status = await CommandRunner.run("parley conformance") { try await ConformanceCommand.run(rest) }
 case "simulate":
-    status = await SimulateCommand.run(Array(arguments.dropFirst()))
-case "help", "--help", "-h", nil:
+    status = await CommandRunner.run("parley simulate") { try await SimulateCommand.run(rest) }
+case "--version":
+    print(Usage.version)
+    status = ExitStatus.success
+case "help", "--help", "-h":
     print(Usage.text)
-    status = arguments.isEmpty ? 64 : 0
+    status = ExitStatus.success
+case nil:
+    Console.error("parley: missing command (see 'parley --help')")
+    status = ExitStatus.usage
 default:
-    Console.error("parley: unknown command '\(arguments[0])'\n\n\(Usage.text)")
-    status = 64
+    Console.error("parley: unknown command '\(arguments[0])' (see 'parley --help')")
+    status = ExitStatus.usage
 }
 exit(status)

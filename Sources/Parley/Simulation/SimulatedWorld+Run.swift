@@ -117,6 +117,7 @@ extension SimulatedWorld {
             !ended.contains(session), await agent.isFinished(session)
         else { return }
         ended.insert(session)
+        progress?(ended.count)
         queue.push(at: now, .launch)
     }
 }

@@ -10,13 +10,18 @@ public struct Simulation: Sendable {
     /// The configuration.
     public let configuration: SimulationConfiguration
 
+    /// Creates a simulation with `configuration`; nothing runs until ``run(progress:)``.
     public init(_ configuration: SimulationConfiguration) {
         self.configuration = configuration
     }
 
     /// Runs the simulation to the end (until no event is left) and summarises it.
-    public func run() async -> SimulationSummary {
+    ///
+    /// - Parameter progress: Called with the number of sessions that have ended so far, each time
+    ///   one ends (for a progress display; it does not change the run).
+    public func run(progress: (@Sendable (_ sessionsEnded: Int) -> Void)? = nil) async -> SimulationSummary {
         var world = await SimulatedWorld(configuration: configuration)
+        world.progress = progress
         await world.run()
         return await world.summary()
     }
@@ -38,6 +43,8 @@ struct SimulatedWorld {
     var launched = 0
     var ended: Set<SessionID> = []
     var summary: SimulationSummary
+    /// Told the number of ended sessions each time one ends.
+    var progress: (@Sendable (Int) -> Void)?
 
     struct LinkKey: Hashable {
         let session: SessionID
