@@ -2,6 +2,12 @@ import Dispatch
 import Foundation
 import Parley
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 // parley-bench: figures for BENCHMARKS.md. `swift run -c release parley-bench [section …]`
 // Sections: floor negotiation wire consent scale leak (default: all).
 // `parley-bench profile negotiation|consent|session|encode COUNT` does fixed work for callgrind and exits.
@@ -27,6 +33,21 @@ func runBench() async {
         print("profile \(workload) × \(count): \(result)")
         return
     }
+    let sections: Set = ["floor", "negotiation", "wire", "consent", "scale", "leak"]
+    if arguments.contains("--help") || arguments.contains("-h") {
+        print(
+            """
+            usage: parley-bench [floor|negotiation|wire|consent|scale|leak …]
+                   parley-bench profile negotiation|consent|session|encode [COUNT]
+
+            Measures the figures of BENCHMARKS.md (all sections unless some are named); build with -c release.
+            """)
+        return
+    }
+    if let unknown = arguments.first(where: { !sections.contains($0) }) {
+        FileHandle.standardError.write(Data("parley-bench: unknown section '\(unknown)' (see 'parley-bench --help')\n".utf8))
+        exit(64)
+    }
     let requested = Set(arguments)
     func wants(_ section: String) -> Bool { requested.isEmpty || requested.contains(section) }
 
@@ -37,6 +58,7 @@ func runBench() async {
     var typedRate: Double?
 
     if wants("floor") || wants("negotiation") {
+        showSection("negotiation")
         print("\n## Floor and typed negotiation (S1 shape: hello, request, offer, accept+grant+disclose, confirm, close)")
         let floor = await Measurement.run("floor: 7 envelopes through a bare AsyncStream pair", unit: "negotiations/s", count: negotiations)
         {
@@ -59,6 +81,7 @@ func runBench() async {
     }
 
     if wants("wire") {
+        showSection("wire")
         print("\n## Wire path")
         let wire = await Measurement.run(
             "negotiation with every envelope through the JSON codec", unit: "negotiations/s", count: negotiations
@@ -71,11 +94,13 @@ func runBench() async {
     }
 
     if wants("consent") {
+        showSection("consent")
         print("\n## Consent tokens")
         for line in Bench.consent() { print(line) }
     }
 
     if wants("scale") {
+        showSection("scale")
         print("\n## Scale: resident memory per idle session on one company agent")
         for count in [10_000, 100_000, 1_000_000] {
             print(await Bench.idleSessions(count))
@@ -83,7 +108,17 @@ func runBench() async {
     }
 
     if wants("leak") {
+        showSection("leak")
         print("\n## Leak check: 100,000 sessions opened and closed, three times")
         for line in await Bench.leakCheck(sessions: 100_000) { print(line) }
     }
+    showSection(nil)
+}
+
+/// Names the section now running on standard error when it is a terminal (a run takes minutes);
+/// `nil` clears the line. Piped or redirected output gets nothing extra.
+func showSection(_ name: String?) {
+    guard isatty(2) == 1 else { return }
+    let text = name.map { "\rparley-bench: running \($0)…\u{1B}[K" } ?? "\r\u{1B}[K"
+    FileHandle.standardError.write(Data(text.utf8))
 }
