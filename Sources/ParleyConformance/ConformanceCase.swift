@@ -75,11 +75,13 @@ public struct ConformanceFailure: Error, Sendable {
     /// The offending envelope's canonical JSON, or the text the suite sent when the peer stayed silent.
     public var offending: String?
 
+    /// A failure with its reason and, when there is one, the offending wire text.
     public init(_ reason: String, offending: String? = nil) {
         self.reason = reason
         self.offending = offending
     }
 
+    /// A failure with its reason and the envelope that broke the rule.
     public init(_ reason: String, envelope: Envelope?) {
         self.init(reason, offending: envelope.map { WireCodec().encodeText($0) })
     }
@@ -90,6 +92,7 @@ public struct ConformanceSkip: Error, Sendable {
     /// Why.
     public var reason: String
 
+    /// A skip, saying why the case does not apply.
     public init(_ reason: String) { self.reason = reason }
 }
 

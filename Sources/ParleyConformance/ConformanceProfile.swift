@@ -11,6 +11,7 @@ public struct ConformanceProfile: Sendable {
     public var companyID: AgentID = "salon.example/bot"
     /// A service the company offers by exact name, and a category with several services (it asks which).
     public var service = "haircut-women"
+    /// A category with several services, so that the company asks which one.
     public var category = "haircut"
     /// A service that needs a person: the company hands off.
     public var handoffService = "colour"

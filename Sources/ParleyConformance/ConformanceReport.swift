@@ -35,8 +35,11 @@ public struct ConformanceReport: Sendable {
     /// The results, in run order.
     public var results: [Result]
 
+    /// How many cases passed.
     public var passed: Int { results.filter { $0.outcome == .pass }.count }
+    /// How many cases failed.
     public var failed: Int { results.filter { if case .fail = $0.outcome { true } else { false } }.count }
+    /// How many cases were skipped.
     public var skipped: Int { results.filter { if case .skip = $0.outcome { true } else { false } }.count }
 
     /// The ids of the failed cases.

@@ -34,7 +34,7 @@ enum ConformanceCommand {
         guard let role else { throw options.mistake("missing --role") }
         let caseID = try options.string("--case")
         if let caseID, ConformanceSuite.cases(for: role, id: caseID).isEmpty {
-            throw options.mistake("no \(role) case '\(caseID)' (see --list)")
+            throw options.mistake("no \(role) case '\(caseID)'; --list shows the cases")
         }
         let suite = ConformanceSuite(replyTimeout: Double(timeout))
         let progress = ProgressLine()

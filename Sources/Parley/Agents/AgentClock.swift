@@ -11,6 +11,7 @@ public protocol AgentClock: Sendable {
 
 /// The system's wall clock.
 public struct SystemClock: AgentClock {
+    /// Creates the system clock.
     public init() {}
 
     public var now: Instant { Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) }

@@ -9,6 +9,7 @@ public struct AgentOutput: Sendable, Hashable {
     /// Sessions that ended while handling the event.
     public var finished: [SessionID: SessionEnd] = [:]
 
+    /// Creates an empty output: nothing to send, no timers, no events.
     public init() {}
 
     /// A timer change for one session.

@@ -13,6 +13,7 @@ extension Message {
         /// Data disclosed under those grants.
         public var disclosures: [Disclose]
 
+        /// Creates an accept message body from its members.
         public init(proposal: ProposalID, addOns: [AddOnID] = [], grants: [ConsentGrant] = [], disclosures: [Disclose] = []) {
             self.proposal = proposal
             self.addOns = addOns
@@ -30,6 +31,7 @@ extension Message {
         /// A sentence for people.
         public var text: String?
 
+        /// Creates a reject message body from its members.
         public init(proposals: [ProposalID] = [], reason: String, text: String? = nil) {
             self.proposals = proposals
             self.reason = reason

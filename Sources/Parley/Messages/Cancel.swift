@@ -7,6 +7,7 @@ extension Message {
         /// A sentence for people.
         public var text: String?
 
+        /// Creates a cancel message body from its members.
         public init(booking: BookingReference, text: String? = nil) {
             self.booking = booking
             self.text = text
@@ -23,6 +24,7 @@ extension Message {
         /// The ideal new start time.
         public var preferredStart: Instant?
 
+        /// Creates a reschedule message body from its members.
         public init(booking: BookingReference, windows: [TimeWindow], preferredStart: Instant? = nil) {
             self.booking = booking
             self.windows = windows

@@ -34,6 +34,7 @@ extension Message {
         /// Lowercase hex SHA-256 of the transcript before this message.
         public var agreementDigest: String
 
+        /// Creates a confirm message body from its members.
         public init(
             booking: BookingReference, status: BookingStatus, proposal: ProposalID?, service: String, slot: Slot,
             timeZone: String, price: Money, cancellation: CancellationPolicy, addOns: [AddOnID] = [],

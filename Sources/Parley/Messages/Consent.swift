@@ -15,6 +15,7 @@ extension Message {
         /// Why, for people ("We need a first name to hold the booking.").
         public var text: String?
 
+        /// Creates a consent-request message body from its members.
         public init(id: ConsentRequestID, fields: [DataField], purpose: Purpose, retentionDays: Int, text: String? = nil) {
             self.id = id
             self.fields = fields
@@ -44,6 +45,7 @@ extension Message {
         /// How many days the data may be kept.
         public var retentionDays: Int
 
+        /// Creates a consent-grant message body from its members.
         public init(
             request: ConsentRequestID?, tokenID: TokenID, token: String, fields: [DataField], purpose: Purpose,
             expiresAt: Instant, retentionDays: Int
@@ -65,6 +67,7 @@ extension Message {
         /// A sentence for people.
         public var text: String?
 
+        /// Creates a consent-deny message body from its members.
         public init(request: ConsentRequestID, text: String? = nil) {
             self.request = request
             self.text = text
@@ -78,6 +81,7 @@ extension Message {
         /// A sentence for people.
         public var text: String?
 
+        /// Creates a consent-revoke message body from its members.
         public init(tokenID: TokenID, text: String? = nil) {
             self.tokenID = tokenID
             self.text = text
@@ -91,6 +95,7 @@ extension Message {
         /// The values, by field.
         public var data: [DataField: String]
 
+        /// Creates a disclose message body from its members.
         public init(tokenID: TokenID, data: [DataField: String]) {
             self.tokenID = tokenID
             self.data = data

@@ -11,6 +11,7 @@ public struct DataRequirement: Hashable, Sendable, Codable {
     /// How many days the company keeps them after the appointment.
     public var retentionDays: Int
 
+    /// Creates a data requirement from its members.
     public init(fields: [DataField], purpose: Purpose, retentionDays: Int) {
         self.fields = fields
         self.purpose = purpose

@@ -11,6 +11,7 @@ extension Message {
         /// Fresh proposals instead, if any; when present they are on the table as an offer.
         public var proposals: [Proposal]
 
+        /// Creates a decline message body from its members.
         public init(reason: String, text: String? = nil, proposals: [Proposal] = []) {
             self.reason = reason
             self.text = text

@@ -11,6 +11,7 @@ extension Message {
         /// What the human taking over has been told: the context so far, in words.
         public var summary: String
 
+        /// Creates a handoff message body from its members.
         public init(reason: String, channel: String, text: String? = nil, summary: String) {
             self.reason = reason
             self.channel = channel
@@ -56,6 +57,7 @@ extension Message {
         /// A sentence for people.
         public var text: String?
 
+        /// Creates a close message body from its members.
         public init(outcome: String, text: String? = nil) {
             self.outcome = outcome
             self.text = text

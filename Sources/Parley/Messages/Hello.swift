@@ -14,6 +14,7 @@ extension Message {
         /// The services the company offers (company only), as service names.
         public var services: [String]
 
+        /// Creates a hello message body from its members.
         public init(versions: [Int] = [ParleyProtocol.version], role: Role, name: String? = nil, services: [String] = []) {
             self.versions = versions
             self.role = role

@@ -56,26 +56,47 @@ public indirect enum Message: Hashable, Sendable, Codable {
 
     /// The wire type of a message.
     public enum Kind: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+        /// The `hello` message type.
         case hello
+        /// The `request` message type.
         case request
+        /// The `counter-request` message type.
         case counterRequest = "counter-request"
+        /// The `question` message type.
         case question
+        /// The `answer` message type.
         case answer
+        /// The `offer` message type.
         case offer
+        /// The `counter-offer` message type.
         case counterOffer = "counter-offer"
+        /// The `accept` message type.
         case accept
+        /// The `reject` message type.
         case reject
+        /// The `confirm` message type.
         case confirm
+        /// The `decline` message type.
         case decline
+        /// The `cancel` message type.
         case cancel
+        /// The `reschedule` message type.
         case reschedule
+        /// The `consent-request` message type.
         case consentRequest = "consent-request"
+        /// The `consent-grant` message type.
         case consentGrant = "consent-grant"
+        /// The `consent-deny` message type.
         case consentDeny = "consent-deny"
+        /// The `consent-revoke` message type.
         case consentRevoke = "consent-revoke"
+        /// The `disclose` message type.
         case disclose
+        /// The `handoff` message type.
         case handoff
+        /// The `error` message type.
         case error
+        /// The `close` message type.
         case close
 
         public var description: String { rawValue }

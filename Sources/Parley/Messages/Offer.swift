@@ -6,6 +6,7 @@ extension Message {
         /// The proposals, best first (1 to `MAX_PROPOSALS`).
         public var proposals: [Proposal]
 
+        /// Creates an offer message body from its members.
         public init(proposals: [Proposal]) {
             self.proposals = proposals
         }
@@ -38,6 +39,7 @@ public struct Proposal: Hashable, Sendable, Codable, Identifiable {
     /// Where the appointment takes place (free text).
     public var location: String?
 
+    /// Creates a proposal from its members.
     public init(
         id: ProposalID, service: String, slot: Slot, timeZone: String, price: Money,
         cancellation: CancellationPolicy = CancellationPolicy(freeUntilMinutesBefore: 0, fee: nil),
@@ -66,6 +68,7 @@ public struct CancellationPolicy: Hashable, Sendable, Codable {
     /// The fee for a later cancellation; `nil` means later cancellation is free too.
     public var fee: Money?
 
+    /// Creates a cancellation policy from its members.
     public init(freeUntilMinutesBefore: Int, fee: Money?) {
         self.freeUntilMinutesBefore = freeUntilMinutesBefore
         self.fee = fee
@@ -93,6 +96,7 @@ public struct AddOn: Hashable, Sendable, Codable, Identifiable {
     /// Whether the add-on is advertising: it exists to obtain data or consent for promotion.
     public var promotional: Bool
 
+    /// Creates an add-on from its members.
     public init(
         id: AddOnID, text: String, price: Money? = nil, discountPercent: Int? = nil, requires: [DataRequirement] = [],
         promotional: Bool

@@ -13,6 +13,7 @@ extension Message {
         /// The possible answers, if the question is a choice.
         public var options: [Option]
 
+        /// Creates a question message body from its members.
         public init(id: QuestionID, topic: String, text: String, options: [Option] = []) {
             self.id = id
             self.topic = topic
@@ -27,6 +28,7 @@ extension Message {
             /// The human label, e.g. "Women's haircut (45 min)".
             public var label: String
 
+            /// Creates an option from its members.
             public init(value: String, label: String) {
                 self.value = value
                 self.label = label
@@ -41,6 +43,7 @@ extension Message {
         /// The answer: one of the question's option values when it has options, otherwise free text.
         public var value: String
 
+        /// Creates an answer message body from its members.
         public init(question: QuestionID, value: String) {
             self.question = question
             self.value = value

@@ -23,6 +23,7 @@ extension Message {
         /// After this instant the customer no longer negotiates.
         public var concludeBy: Instant?
 
+        /// Creates a request message body from its members.
         public init(
             service: String, windows: [TimeWindow], preferredStart: Instant? = nil, durationMinutes: Int? = nil,
             partySize: Int? = nil, priceCeiling: Money? = nil, location: String? = nil, concludeBy: Instant? = nil

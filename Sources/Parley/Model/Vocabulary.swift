@@ -130,9 +130,12 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
 /// when `window.start <= proposal.slot.start <= window.end`. A window whose ends are equal
 /// asks for exactly that time.
 public struct TimeWindow: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The first instant of the window.
     public var start: Instant
+    /// The last instant of the window.
     public var end: Instant
 
+    /// Creates the window from `start` to `end`, both included.
     public init(start: Instant, end: Instant) {
         self.start = start
         self.end = end
@@ -146,9 +149,12 @@ public struct TimeWindow: Hashable, Sendable, Codable, CustomStringConvertible {
 
 /// The time an appointment occupies, from `start` (inclusive) to `end` (exclusive), `start < end`.
 public struct Slot: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// When the appointment begins.
     public var start: Instant
+    /// When the appointment ends (the first instant after it).
     public var end: Instant
 
+    /// Creates the slot from `start` to `end` (exclusive).
     public init(start: Instant, end: Instant) {
         self.start = start
         self.end = end

@@ -40,6 +40,7 @@ public struct SessionEnd: Hashable, Sendable, Codable {
     /// Who ended it.
     public var endedBy: Role
 
+    /// Creates the record of how a session ended.
     public init(outcome: String, error: ParleyError? = nil, endedBy: Role) {
         self.outcome = outcome
         self.error = error

@@ -17,9 +17,13 @@ public struct SimulationSummary: Hashable, Sendable, CustomStringConvertible {
     public var disagreements = 0
     /// Envelopes sent, and what the network did to them.
     public var envelopesSent = 0
+    /// Envelopes the network dropped.
     public var dropped = 0
+    /// Envelopes the network delivered twice.
     public var duplicated = 0
+    /// Envelopes the network delivered out of order.
     public var reordered = 0
+    /// Envelopes the network corrupted.
     public var corrupted = 0
     /// Virtual seconds the run took.
     public var virtualSeconds: Int64 = 0
@@ -54,12 +58,16 @@ public struct SimulationConfiguration: Hashable, Sendable {
     public var seed: UInt64
     /// Fault probabilities per envelope.
     public var drop: Double
+    /// The probability that an envelope is delivered twice.
     public var duplicate: Double
+    /// The probability that an envelope is delayed behind later ones.
     public var reorder: Double
+    /// The probability that an envelope is corrupted on the way.
     public var corrupt: Double
     /// How many sessions run at the same time.
     public var concurrency: Int
 
+    /// Creates a configuration; the fault probabilities must add up to at most 1.
     public init(
         sessions: Int, seed: UInt64, drop: Double = 0, duplicate: Double = 0, reorder: Double = 0, corrupt: Double = 0,
         concurrency: Int = 64

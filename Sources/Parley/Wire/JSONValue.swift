@@ -4,11 +4,17 @@
 /// but a peer's unknown members may; they are kept, as IEEE 754 doubles, so that a decoded
 /// envelope re-encodes to exactly what was received and digests agree on both sides.
 public enum JSONValue: Hashable, Sendable {
+    /// JSON `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number, as an IEEE 754 double.
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object; member order is not kept (the canonical form sorts members).
     case object([String: JSONValue])
 }
 

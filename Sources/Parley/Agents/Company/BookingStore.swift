@@ -19,6 +19,7 @@ public struct BookingRecord: Hashable, Sendable, Codable, Identifiable {
     /// Whether it is cancelled.
     public var isCancelled: Bool
 
+    /// Creates a booking record from its members.
     public init(
         id: BookingReference, customer: AgentID, session: SessionID, service: String, slot: Slot, price: Money,
         heldFor: String?, revision: Int = 0, isCancelled: Bool = false

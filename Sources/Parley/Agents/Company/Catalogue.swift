@@ -17,6 +17,7 @@ public struct Service: Hashable, Sendable, Codable, Identifiable {
     /// Optional extras offered with it (promotional ones trade value for data).
     public var addOns: [AddOn]
 
+    /// Creates a service from its members.
     public init(
         id: String, category: String, title: String, durationMinutes: Int, price: Money, requires: [DataRequirement] = [],
         needsConsultation: Bool = false, addOns: [AddOn] = []
@@ -37,6 +38,7 @@ public struct Catalogue: Hashable, Sendable, Codable {
     /// The services, in the order the company prefers to present them.
     public var services: [Service]
 
+    /// Creates a catalogue of `services`.
     public init(services: [Service]) {
         self.services = services
     }

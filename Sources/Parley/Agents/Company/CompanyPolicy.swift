@@ -24,6 +24,7 @@ public struct CompanyPolicy: Hashable, Sendable, Codable {
     /// The prefix of booking references (`B` gives `B-1`, `B-2`, …).
     public var bookingPrefix = "B"
 
+    /// Creates the default policy.
     public init() {}
 }
 
@@ -38,6 +39,7 @@ public struct CompanyProfile: Hashable, Sendable, Codable {
     /// Where appointments take place.
     public var location: String?
 
+    /// Creates a company profile from its members.
     public init(id: AgentID, name: String, timeZone: String, location: String? = nil) {
         self.id = id
         self.name = name

@@ -43,6 +43,7 @@ public struct OfferStrategy: Sendable {
     /// Returns the score of `proposal` at `price` given the wishes; `nil` when not acceptable.
     public var score: @Sendable (_ proposal: Proposal, _ price: Money, _ wishes: Wishes) -> Int64?
 
+    /// Creates a strategy that takes the proposal `score` ranks highest.
     public init(score: @escaping @Sendable (_ proposal: Proposal, _ price: Money, _ wishes: Wishes) -> Int64?) {
         self.score = score
     }

@@ -19,6 +19,7 @@ public struct Wishes: Hashable, Sendable, Codable {
     /// (`wait-time`: "How long is the wait usually?").
     public var walkInQuestions: [String: String]
 
+    /// Creates the wishes: what to book, when, and what the agent may agree to without asking.
     public init(
         service: String, windows: [TimeWindow], preferredStart: Instant? = nil, priceCeiling: Money? = nil, partySize: Int? = nil,
         concludeBy: Instant? = nil, answers: [String: String] = [:], walkInQuestions: [String: String] = [:]
@@ -70,6 +71,7 @@ public struct PrivacyPolicy: Hashable, Sendable, Codable {
         /// The longest retention accepted, in days.
         public var maximumRetentionDays: Int?
 
+        /// Creates the rule for one purpose.
         public init(fields: Set<DataField>, decision: Decision, minimumDiscountPercent: Int? = nil, maximumRetentionDays: Int? = nil) {
             self.fields = fields
             self.decision = decision
@@ -81,6 +83,7 @@ public struct PrivacyPolicy: Hashable, Sendable, Codable {
     /// Rules by purpose.
     public var rules: [Purpose: Rule]
 
+    /// Creates a policy from one rule per purpose; a purpose without a rule is denied.
     public init(rules: [Purpose: Rule] = [:]) {
         self.rules = rules
     }

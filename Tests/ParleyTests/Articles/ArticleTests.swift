@@ -1,0 +1,104 @@
+import Foundation
+import ParleyScenarios
+import Testing
+
+@testable import Parley
+
+/// Staff notified of hand-offs, for the tests.
+actor StaffInbox {
+    private(set) var sessions: [SessionID] = []
+    private(set) var transcripts: [[Envelope]] = []
+
+    func notify(_ session: SessionID, _ transcript: [Envelope]) {
+        sessions.append(session)
+        transcripts.append(transcript)
+    }
+}
+
+@Suite("The articles' code runs and does what the articles say")
+struct ArticleTests {
+    static let berlin = LocalTime(timeZone: "Europe/Berlin")!
+
+    @Test("A company's service bot and a person's assistant: book, read consented data, reschedule, cancel, revoke")
+    func companyAndAssistant() async throws {
+        let clock = ManualClock(now: World.now)
+        let (customerEnd, companyEnd) = InProcessTransport.pair(codec: WireCodec())
+        let salon = CompanyBotArticle.start(on: companyEnd, clock: clock) { _, _ in }
+        let assistant = AssistantArticle.assistant(clock: clock) { _ in true }
+
+        let (outcome, sentence) = await AssistantArticle.book(with: assistant, over: customerEnd)
+        let booking = try #require(outcome.booking, "\(outcome)")
+        #expect(booking.confirmation.slot.start == Self.berlin.instant(year: 2026, month: 5, day: 5, hour: 11))
+        #expect(sentence.hasPrefix("Booked KR-1 on "), "\(sentence)")
+
+        #expect(try await CompanyBotArticle.greeting(for: booking.reference, salon: salon, clock: clock) == "Dear Lisa, see you soon.")
+        let refusal = await #expect(throws: ParleyError.self) {
+            try await salon.personalData(.givenName, of: booking.reference, for: .marketing, at: clock.now)
+        }
+        #expect(refusal?.code == .tokenPurposeNotAllowed)
+
+        await AssistantArticle.revoke(booking, with: assistant, clock: clock)
+        for receipt in await assistant.receipts {
+            #expect(receipt.status(at: clock.now) == .revoked)
+        }
+        for grant in booking.grants {
+            #expect(await salon.ledger.isRevoked(grant.tokenID))
+        }
+
+        let (moved, cancelled) = await AssistantArticle.reschedule(booking, with: assistant)
+        let newSlot = try #require(moved.booking, "\(moved)").confirmation.slot
+        #expect(newSlot.start >= Self.berlin.instant(year: 2026, month: 5, day: 6, hour: 14))
+        #expect(moved.booking?.reference == booking.reference)
+        #expect(cancelled.booking?.confirmation.status == .cancelled, "\(cancelled)")
+    }
+
+    @Test("A consultation is handed to a person, and the staff hear of it with the transcript")
+    func handoff() async throws {
+        let clock = ManualClock(now: World.now)
+        let (customerEnd, companyEnd) = InProcessTransport.pair(codec: WireCodec())
+        let staff = StaffInbox()
+        _ = CompanyBotArticle.start(on: companyEnd, clock: clock) { await staff.notify($0, $1) }
+        let window = TimeWindow(
+            start: Self.berlin.instant(year: 2026, month: 5, day: 5, hour: 10),
+            end: Self.berlin.instant(year: 2026, month: 5, day: 5, hour: 12))
+        let assistant = CustomerAgent(
+            id: World.lisa, wishes: Wishes(service: "colour-consultation", windows: [window]), policy: World.bookingOnlyPolicy,
+            personalData: World.lisasData, consentKey: World.lisasKey, clock: clock)
+        let (outcome, sentence) = await AssistantArticle.book(with: assistant, over: customerEnd)
+        guard case .handedOff(let handoff) = outcome else {
+            Issue.record("expected a hand-off, got \(outcome)")
+            return
+        }
+        #expect(handoff.channel == "phone")
+        #expect(sentence == "A person will contact you by phone.")
+        for _ in 0..<1000 where await staff.sessions.isEmpty { try await Task.sleep(nanoseconds: 1_000_000) }
+        #expect(await staff.sessions.count == 1)
+        #expect(await staff.transcripts.first?.contains { if case .handoff = $0.message { true } else { false } } == true)
+    }
+
+    @Test("Consent tokens: mint, narrow, verify, revoke, receipt")
+    func consent() throws {
+        var generator = SystemRandomNumberGenerator()
+        let walk = try ConsentArticle.walk(rootKey: ConsentRootKey(using: &generator))
+        #expect(walk.refusals == [.tokenPurposeNotAllowed, .tokenRevoked])
+        #expect(walk.statusAfterRevocation == .revoked)
+        #expect(walk.receipt.fields == [.givenName, .phone])
+        #expect(walk.smsToken.id == walk.token.id)
+    }
+
+    @Test("A session by hand: two state machines reach `requested`, and an out-of-turn message is refused")
+    func sessionByHand() throws {
+        let (customer, company, sent) = try SessionArticle.drive()
+        #expect(customer.phase == .requested)
+        #expect(company.phase == .requested)
+        #expect(sent.map(\.message.kind) == [.hello, .hello, .request])
+    }
+
+    @Test("The article's sequence diagram is the one Transcript.mermaid() draws for scenario S1")
+    func mermaidDiagram() async throws {
+        let article = try Repository.text("Sources/Parley/Parley.docc/HowASessionWorks.md")
+        let run = await Scenarios.haircut()
+        let diagram = try Transcript(envelopes: try #require(run.transcripts.first)).mermaid()
+        #expect(article.contains("```mermaid\n\(diagram)```"), "HowASessionWorks.md must contain:\n\(diagram)")
+    }
+}
