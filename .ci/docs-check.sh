@@ -22,7 +22,7 @@ for module in Parley ParleyConformance; do
     graphs=".build/symbol-graphs/$module"
     site=".build/docs/$module"
     rm -rf "$graphs" "$site"
-    mkdir -p "$graphs"
+    mkdir -p "$graphs" .build/docs
     echo "== $module: symbol graph"
     swift-symbolgraph-extract -module-name "$module" -I "$modules" -target "$triple" \
         -minimum-access-level public -skip-synthesized-members -output-dir "$graphs"

@@ -33,8 +33,13 @@ public struct ConformanceSuite: Sendable {
 
     /// Runs the cases for `role` (or the one with `caseID`) sequentially, each against a fresh peer from `launch`.
     ///
-    /// - Parameter progress: Called after each case with the results so far and the number of
-    ///   cases in the run (for a progress display).
+    /// - Parameters:
+    ///   - role: the role of the peer under test.
+    ///   - description: what is tested, for the report (the peer's command, say).
+    ///   - caseID: the one case to run; `nil` runs every case for `role`.
+    ///   - progress: called after each case with the results so far and the number of cases in
+    ///     the run (for a progress display).
+    ///   - launch: starts a fresh peer; called once per case.
     public func run(
         role: Role, peer description: String, caseID: String? = nil,
         progress: (@Sendable (_ resultsSoFar: [ConformanceReport.Result], _ total: Int) -> Void)? = nil,

@@ -7,7 +7,7 @@ public import Parley
     import Darwin
 #endif
 
-/// A ``ByteStream`` over two file handles: reads one (a pipe from a child, or standard input),
+/// A `ByteStream` over two file handles: reads one (a pipe from a child, or standard input),
 /// writes the other. Blocking reads and writes run on their own dispatch queues, never on Swift
 /// concurrency's cooperative threads.
 public final class FileHandleByteStream: ByteStream, @unchecked Sendable {

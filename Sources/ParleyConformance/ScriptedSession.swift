@@ -6,7 +6,7 @@ import ParleyCrypto
 /// and keeps the agreement digest (§5.6), so that legal envelopes are exactly what a conforming
 /// agent would send, while crafted ones (wrong phase, wrong content, replays) are easy to make.
 ///
-/// It deliberately does not use ``SessionStateMachine``: the machine refuses to send what the
+/// It deliberately does not use `SessionStateMachine`: the machine refuses to send what the
 /// negative cases need, and the suite should not trust the implementation it helps to test.
 public struct ScriptedSession: Sendable {
     /// The suite's role in the session.

@@ -4,7 +4,7 @@ internal import ParleyCrypto
 /// the person's data for some purposes until some time (see `Spec/CONSENT.md`).
 ///
 /// On the wire a token is the base64url (unpadded) text of the macaroon's version 2 binary
-/// encoding. Anyone holding a token can narrow it with ``attenuated(by:)``; nobody can widen
+/// encoding. Anyone holding a token can narrow it with ``attenuated(by:)-([Caveat])``; nobody can widen
 /// it. Only the issuer, who holds the root key, can tell a genuine token from a forged one
 /// (``ConsentIssuer/verify(_:for:)``).
 public struct ConsentToken: Hashable, Sendable, CustomStringConvertible {

@@ -6,7 +6,7 @@ public enum ParleyProtocol {
     public static let supportedVersions = [1]
 }
 
-/// The typed body of an envelope. Each case has a stable wire `type` (``Kind/rawValue``).
+/// The typed body of an envelope. Each case has a stable wire `type` (the raw value of its ``Kind``).
 ///
 /// The enum is `indirect`: a payload lives in one shared heap box, so an envelope stays small
 /// and the copies a session keeps (transcript, reply cache, retransmission queue) share it.

@@ -70,6 +70,10 @@ public actor CompanyAgent {
     /// Creates a company agent.
     ///
     /// - Parameters:
+    ///   - profile: who the company is: its agent id, name and time zone.
+    ///   - catalogue: the services it offers.
+    ///   - store: where slots are held and bookings kept; it alone decides whether a slot is free.
+    ///   - policy: how it negotiates: offer validity, holds, cancellation terms, hand-off channel.
     ///   - configuration: the session tunables (timeouts and per-session limits).
     ///   - limits: how many sessions the agent serves at once, per peer and in all.
     public init(

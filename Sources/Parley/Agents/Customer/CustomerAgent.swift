@@ -50,9 +50,18 @@ public actor CustomerAgent {
     /// Creates an assistant.
     ///
     /// - Parameters:
+    ///   - id: the assistant's agent id, which companies see.
+    ///   - wishes: what to book, when, and the highest price to accept.
+    ///   - policy: which personal data may be shared, for which purpose, and when to ask the person.
+    ///   - personalData: the person's data, by field; only granted fields ever leave the agent.
     ///   - consentKey: the root key consent tokens are minted with; keep it secret and stable.
+    ///   - strategy: how acceptable proposals are ranked.
+    ///   - discloseWithAcceptance: whether to grant and disclose the data a proposal requires together
+    ///     with the `accept`, saving a round trip, instead of waiting for the company's `consent-request`.
     ///   - seed: seeds session and token ids, so that a run replays exactly; use a random seed in production.
     ///   - approval: asked when the policy says ``PrivacyPolicy/Decision/ask``; without it, `ask` means no.
+    ///   - clock: the time source: ``SystemClock`` in production, ``ManualClock`` in tests.
+    ///   - configuration: the session tunables (timeouts and per-session limits).
     public init(
         id: AgentID, wishes: Wishes, policy: PrivacyPolicy, personalData: [DataField: String], consentKey: ConsentRootKey,
         strategy: OfferStrategy = .nearestThenCheapest, discloseWithAcceptance: Bool = false,
