@@ -1,5 +1,7 @@
 import Foundation
 import Parley
+import ParleyConformance
+import ParleyScenarios
 import Testing
 
 /// What one run of a built executable did.
@@ -193,5 +195,31 @@ struct CommandLineTests {
             parley, ["conformance", "--peer", command, "--role", "company", "--case", "framing.hello"])
         #expect(conformance.status == 0, "\(conformance.output)")
         #expect(!conformance.error.contains("\r") && !conformance.error.contains("cases,"), "\(conformance.error)")
+    }
+}
+
+/// Collects conformance progress reports.
+final class CaseProgress: @unchecked Sendable {
+    // @unchecked: `reports` is only touched under `lock`.
+    private let lock = NSLock()
+    private var reports: [(done: Int, total: Int)] = []
+
+    func record(_ done: Int, _ total: Int) { lock.withLock { reports.append((done, total)) } }
+    var all: [(done: Int, total: Int)] { lock.withLock { reports } }
+}
+
+@Suite("Conformance progress")
+struct ConformanceProgressTests {
+    @Test("run(progress:) reports after each case: results so far and the total")
+    func progressAfterEachCase() async {
+        let progress = CaseProgress()
+        let report = await ConformanceSuite().run(
+            role: .company, peer: "in process", caseID: "framing.hello", progress: { progress.record($0.count, $1) }
+        ) {
+            InProcessPeer.company(clock: ShiftedClock(start: World.now)) { Salons.salon().0 }
+        }
+        #expect(report.passed == 1)
+        #expect(progress.all.map(\.done) == [1])
+        #expect(progress.all.map(\.total) == [1])
     }
 }
