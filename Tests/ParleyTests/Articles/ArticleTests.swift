@@ -103,4 +103,31 @@ struct ArticleTests {
         let diagram = transcript.mermaid().replacingOccurrences(of: "session \(transcript.session),", with: "session s-0001,")
         #expect(article.contains("```mermaid\n\(diagram)```"), "HowASessionWorks.md must contain:\n\(diagram)")
     }
+
+    /// The phases as a Mermaid state diagram, drawn from ``TransitionTable/rows``: one arrow per
+    /// change of phase, labelled with the messages (and their senders) that make it. `close` and
+    /// fatal `error` rows, which lead from every live phase to `closed` and `failed`, are left out.
+    static func phaseDiagram() -> String {
+        var edges: [(from: SessionPhase, to: SessionPhase, labels: [String])] = []
+        for row in TransitionTable.rows where row.kind != .close && row.kind != .error {
+            guard case .phase(let next) = row.next, next != row.phase else { continue }
+            let condition = row.condition == .always ? "" : " \(row.condition.rawValue)"
+            let label = "\(row.kind.rawValue)\(condition) (\(row.sender == .customer ? "C" : "K"))"
+            if let index = edges.firstIndex(where: { $0.from == row.phase && $0.to == next }) {
+                if !edges[index].labels.contains(label) { edges[index].labels.append(label) }
+            } else {
+                edges.append((row.phase, next, [label]))
+            }
+        }
+        let lines =
+            ["stateDiagram-v2", "    [*] --> start"] + edges.map { "    \($0.from) --> \($0.to): \($0.labels.joined(separator: ", "))" }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test("The article's state diagram is the one the transition table draws")
+    func phaseDiagramMatchesTheTable() throws {
+        let article = try Repository.text("Sources/Parley/Parley.docc/HowASessionWorks.md")
+        let diagram = Self.phaseDiagram()
+        #expect(article.contains("```mermaid\n\(diagram)```"), "HowASessionWorks.md must contain:\n\(diagram)")
+    }
 }
