@@ -184,6 +184,25 @@ struct CommandLineTests {
         #expect(run.output == "parley 0.1.0 (protocol version \(ParleyProtocol.version))\n")
     }
 
+    /// `script` (util-linux) runs a command on a pseudo-terminal, so its standard error is a terminal.
+    static let script = "/usr/bin/script"
+
+    @Test(
+        "On a terminal, simulate and conformance show their progress on standard error",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: script) && isUtilLinuxScript))
+    func progressOnATerminal() throws {
+        guard let parley = Binaries.path("parley") else { return }
+        let simulation = try ProcessRun.run(Self.script, ["-qec", "\(parley) simulate --sessions 200 --seed 3", "/dev/null"])
+        #expect(simulation.status == 0)
+        #expect(simulation.output.contains("\rsimulate: 200 / 200 sessions done"), "\(simulation.output)")
+        #expect(simulation.output.contains("simulation: 200 sessions"))
+        let serve = "\(parley) serve --role company --scenario salon"
+        let conformance = try ProcessRun.run(
+            Self.script, ["-qec", "\(parley) conformance --peer '\(serve)' --role company --case framing.hello", "/dev/null"])
+        #expect(conformance.status == 0)
+        #expect(conformance.output.contains("\rconformance: 1 / 1 cases, 0 failed"), "\(conformance.output)")
+    }
+
     @Test("Piped, a simulation and a conformance run print no progress: standard error stays empty")
     func noProgressWhenPiped() throws {
         guard let parley = Binaries.path("parley") else { return }
@@ -223,3 +242,12 @@ struct ConformanceProgressTests {
         #expect(progress.all.map(\.total) == [1])
     }
 }
+
+/// Whether `/usr/bin/script` is util-linux's, which takes `-q -e -c COMMAND FILE` (BSD's differs).
+let isUtilLinuxScript: Bool = {
+    #if os(Linux)
+        return true
+    #else
+        return false
+    #endif
+}()
