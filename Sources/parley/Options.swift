@@ -3,15 +3,26 @@
 /// `--help`/`-h` prints ``usage`` and exits 0; an unknown option, a missing value or a bad value is
 /// one line on standard error and exit status 64 (see ``ExitStatus``).
 ///
-/// ```swift
-/// static let command = CommandSpec(
-///     name: "parley simulate", usage: usage, options: ["--sessions", "--seed"], flags: ["--quiet"])
+/// A new command is an enum with a `usage`, a `command` and a throwing `run`, and one `case` in
+/// `main.swift` that calls it through ``CommandRunner``:
 ///
-/// static func run(_ arguments: [String]) async throws -> Int32 {
-///     let options = try Options(arguments, for: command)
-///     let sessions = try options.integer("--sessions") ?? 1000
-///     …
+/// ```swift
+/// enum DemoCommand {
+///     static let usage = "usage: parley demo NAME [--json] [--ics FILE]"
+///     static let command = CommandSpec(name: "parley demo", usage: usage, options: ["--ics"], flags: ["--json"], positionals: 1...1)
+///
+///     static func run(_ arguments: [String]) async throws -> Int32 {
+///         let options = try Options(arguments, for: command)
+///         let path = try options.string("--ics")
+///         guard … else { throw options.mistake("unknown scenario '\(options.positional[0])'") }
+///         …
+///         return ExitStatus.success
+///     }
 /// }
+///
+/// // main.swift
+/// case "demo":
+///     status = await CommandRunner.run("parley demo") { try await DemoCommand.run(rest) }
 /// ```
 struct CommandSpec: Sendable {
     /// The command as a person types it, e.g. `parley token mint`; starts every error line.
