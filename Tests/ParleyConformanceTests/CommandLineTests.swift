@@ -100,6 +100,9 @@ struct CommandLineTests {
             "parley simulate: --sessions given more than once (see 'parley simulate --help')"
         ),
         (["simulate", "extra"], 64, "parley simulate: unexpected argument 'extra' (see 'parley simulate --help')"),
+        // `--name=value`, and `--` ending the options.
+        (["simulate", "--sessions=2", "--seed=4"], 0, "simulation: 2 sessions, seed 4, drop 0.0, duplicate 0.0, reorder 0.0, corrupt 0.0"),
+        (["spec-table", "--", "errors"], 0, "| code | when | fatal | retryable |"),
         (["validate", "--help"], 0, "usage: parley validate FILE|-"),
         (["validate"], 64, "parley validate: missing argument (see 'parley validate --help')"),
         (["validate", "/nonexistent/parley.jsonl"], 66, "parley validate: cannot read /nonexistent/parley.jsonl"),
