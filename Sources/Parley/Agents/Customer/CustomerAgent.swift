@@ -129,7 +129,7 @@ public actor CustomerAgent {
         for session in opened { await waitForProgress(session) }
         let ranked = opened.compactMap { session -> (SessionID, Int64)? in
             guard let state = sessions[session], let candidate = state.candidate, state.outcome == nil else { return nil }
-            let price = CompanyAgent.price(of: candidate, addOns: [])
+            let price = candidate.price(withAddOns: [])
             return strategy.score(candidate, price, wishes).map { (session, $0) }
         }.sorted { $0.1 < $1.1 }
         for session in opened where session != ranked.first?.0 {
