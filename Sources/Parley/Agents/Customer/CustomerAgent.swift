@@ -92,18 +92,18 @@ public actor CustomerAgent {
 
     /// Ends every session still open with a polite `close`, stops reading from every transport
     /// and cancels timers. A negotiation in progress returns at once: its outcome is
-    /// ``NegotiationOutcome/noAgreement(reason:)`` with the reason `disconnected`, or the outcome it
+    /// ``NegotiationOutcome/noAgreement(_:)`` with the reason ``NoAgreementReason/disconnected``, or the outcome it
     /// already reached (a booking stays booked).
     public func disconnect() async {
         let now = clock.now
         for session in sessionOrder where sessions[session]?.machine.phase.isTerminal == false {
-            await execute(finish(session, reason: "disconnected", now: now))
+            await execute(finish(session, reason: .disconnected, now: now))
         }
         for reader in readers.values { reader.cancel() }
         readers.removeAll()
         await timers.cancelAll()
         for (session, waiter) in outcomeWaiters {
-            waiter.resume(returning: sessions[session]?.outcome ?? .noAgreement(reason: "disconnected"))
+            waiter.resume(returning: sessions[session]?.outcome ?? .noAgreement(.disconnected))
         }
         outcomeWaiters.removeAll()
         for waiter in progressWaiters.values { waiter.resume() }
@@ -133,12 +133,12 @@ public actor CustomerAgent {
             return strategy.score(candidate, price, wishes).map { (session, $0) }
         }.sorted { $0.1 < $1.1 }
         for session in opened where session != ranked.first?.0 {
-            await execute(finish(session, reason: "chose-another-company", now: clock.now))
+            await execute(finish(session, reason: .choseAnotherCompany, now: clock.now))
         }
         guard let winner = ranked.first?.0 else {
             let reasons = opened.compactMap { sessions[$0]?.outcome }
             return reasons.first { if case .noReservationNeeded = $0 { true } else { false } }
-                ?? .noAgreement(reason: "no company made an acceptable proposal")
+                ?? .noAgreement(.noAcceptableCompany)
         }
         let output = acceptCandidate(session: winner, now: clock.now)
         await execute(output)
@@ -163,7 +163,7 @@ public actor CustomerAgent {
     public func revoke(_ token: TokenID, at company: AgentID) async -> Bool {
         consent.revoke(token, at: clock.now)
         eventSink.yield(.consentRevoked(token))
-        if case .noAgreement(reason: "revocation delivered") = await run(goal: .revoke(token), with: company) { return true }
+        if case .revocationDelivered = await run(goal: .revoke(token), with: company) { return true }
         return false
     }
 
