@@ -181,8 +181,8 @@ extension SessionStateMachine {
             guard confirm.booking == context.cancelling else {
                 throw ParleyError(.agreementMismatch, "body.booking: '\(confirm.booking)' is not the booking being cancelled")
             }
-            // A booking confirmed in this session is known term by term; one from an earlier
-            // session is the company's record, which this session cannot see.
+            // A booking confirmed in this session (or recalled from an earlier one) is known term
+            // by term; otherwise only the company's record knows it.
             guard let booked = context.booking, booked.booking == confirm.booking, booked.status != .cancelled else {
                 try Self.checkRevision(of: confirm, after: nil)
                 return
@@ -192,7 +192,9 @@ extension SessionStateMachine {
             try Self.check(confirm.timeZone == booked.timeZone, "timeZone", "differs from the booking being cancelled")
             try Self.check(confirm.price == booked.price, "price", "differs from the booking being cancelled")
             try Self.check(confirm.cancellation == booked.cancellation, "cancellation", "differs from the booking being cancelled")
-            try Self.check(Self.sameSet(confirm.addOns, booked.addOns), "addOns", "differ from the booking being cancelled")
+            if !confirm.addOns.isEmpty {
+                try Self.check(Self.sameSet(confirm.addOns, booked.addOns), "addOns", "differ from the booking being cancelled")
+            }
             try Self.check(confirm.location == booked.location, "location", "differs from the booking being cancelled")
             try Self.check(confirm.heldFor == booked.heldFor, "heldFor", "differs from the booking being cancelled")
             try Self.checkRevision(of: confirm, after: booked)

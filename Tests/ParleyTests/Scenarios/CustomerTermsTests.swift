@@ -155,6 +155,54 @@ struct CustomerTermsTests {
     }
 }
 
+extension CustomerTermsTests {
+    /// A booking made in an earlier session: 45.00 EUR, free to cancel until a day before, then 10.00 EUR.
+    static let earlier = Booking(
+        company: "rogue.example/bot", session: "s-earlier",
+        confirmation: Message.Confirm(
+            booking: "B-7", status: .booked, proposal: "p1", service: "haircut-women",
+            slot: Slot(start: World.may(3, 10), end: World.may(3, 10, 45)), timeZone: World.timeZone,
+            price: Money(amount: 4500, currency: "EUR"),
+            cancellation: CancellationPolicy(freeUntilMinutesBefore: 1440, fee: Money(amount: 1000, currency: "EUR")),
+            agreementDigest: String(repeating: "a", count: 64)), grants: [])
+
+    @Test("Cancelling a booking of an earlier session: a confirm with another fee or price fails; the recorded terms pass")
+    func cancelOfAnEarlierBooking() async throws {
+        var honest = Self.earlier.confirmation
+        honest.status = .cancelled
+        honest.proposal = nil
+        honest.revision = 1
+        honest.fee = Money(amount: 1000, currency: "EUR")
+        var overcharged = honest
+        overcharged.fee = Money(amount: 9_000_000_000_000_000, currency: "EUR")
+        var repriced = honest
+        repriced.price = Money(amount: 9500, currency: "EUR")
+        for (confirm, passes) in [(honest, true), (overcharged, false), (repriced, false)] {
+            let customer = Stage().lisa(wishes: Self.wishes)
+            var company = ScriptedCompany(customer: customer)
+            let (session, _) = await customer.open(.cancel(Self.earlier), with: company.id)
+            company.session = session
+            let opening = await company.say(.hello(.init(role: .company)))
+            #expect(opening.map(\.kind) == [.cancel])
+            var sent = confirm
+            sent.agreementDigest = try #require(await customer.sessions[session]?.machine.agreementDigest)
+            let replies = await company.say(.confirm(sent))
+            let outcome = await customer.outcome(of: session)
+            if passes {
+                #expect(replies.map(\.kind) == [.close])
+                guard case .cancelled(let booking)? = outcome else {
+                    Issue.record("expected cancelled, got \(outcome.map(\.summary) ?? "nothing")")
+                    continue
+                }
+                #expect(booking.confirmation.fee == Money(amount: 1000, currency: "EUR"))
+            } else {
+                #expect(replies.errorCodes == ["agreement-mismatch"])
+                #expect(outcome.map(\.summary) == "failed: agreement-mismatch")
+            }
+        }
+    }
+}
+
 /// Counts calls across tasks.
 actor Counter {
     private(set) var value = 0

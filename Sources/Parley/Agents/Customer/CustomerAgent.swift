@@ -201,6 +201,10 @@ public actor CustomerAgent {
         let session = SessionID(stringLiteral: "s-\(random.hex())")
         var machine = SessionStateMachine(role: .customer, session: session, local: id, peer: company, configuration: configuration)
         var output = AgentOutput()
+        switch goal {
+        case .cancel(let booking), .reschedule(let booking, _, _): machine.recall(booking.confirmation)
+        case .book, .revoke: break
+        }
         output.absorb(machine.start(now: clock.now), session: session)
         sessions[session] = CustomerSession(machine: machine, company: company, goal: goal)
         sessionOrder.append(session)
