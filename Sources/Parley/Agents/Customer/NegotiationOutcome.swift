@@ -105,6 +105,7 @@ public struct DeclineReason: RawRepresentable, Hashable, Sendable, CustomStringC
     /// Anything else.
     public static let other = DeclineReason(rawValue: "other")
 
+    /// The wire name.
     public var description: String { rawValue }
 }
 
