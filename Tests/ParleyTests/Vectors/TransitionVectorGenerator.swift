@@ -184,6 +184,26 @@ struct TransitionVectorGenerator {
             change(&confirm)
             try add("customer receives a confirm with \(name)", .customer, r, upTo: 12, r.next(.confirm(confirm), from: .company))
         }
+        // A cancel confirm of the booking this session confirmed restates its terms (§7).
+        r = try prefix(13)  // booked
+        try r.step(.cancel(.init(booking: "B-1")), from: .customer)
+        var cancelled = r.pair.confirmation(status: .cancelled)
+        cancelled.proposal = nil
+        cancelled.revision = 1
+        try add(
+            "customer receives the cancel confirm of its booking", .customer, r, upTo: 14, r.next(.confirm(cancelled), from: .company))
+        let cancelTampered: [(String, (inout Message.Confirm) -> Void)] = [
+            ("another fee", { $0.fee = Money(amount: 9_000_000_000_000_000, currency: "EUR") }),
+            ("another price", { $0.price = Money(amount: 9500, currency: "EUR") }),
+            ("another slot", { $0.slot = Slot(start: Fixtures.berlin(16), end: Fixtures.berlin(17)) }),
+        ]
+        for (name, change) in cancelTampered {
+            var confirm = cancelled
+            change(&confirm)
+            try add(
+                "customer receives a cancel confirm with \(name) than the booking's", .customer, r, upTo: 14,
+                r.next(.confirm(confirm), from: .company))
+        }
         // Envelope rules.
         r = try prefix(1)
         try add(
