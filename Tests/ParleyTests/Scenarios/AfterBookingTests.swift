@@ -48,6 +48,18 @@ struct AfterBookingTests {
         #expect(cancelled.confirmation.status == .cancelled)
     }
 
+    @Test("A booking with a discount add-on, moved: the confirm states the new proposal's price, and the store keeps it")
+    func rescheduleRestatesTheNewTerms() async throws {
+        let (run, _) = await Scenarios.giveAndTake(policy: .askMe, personSays: true)
+        let booking = try #require(run.outcome.booking)
+        #expect(booking.confirmation.addOns == ["newsletter-10"] && booking.confirmation.price == Money(amount: 4050, currency: "EUR"))
+        let outcome = await run.customer.reschedule(booking, to: [World.window(may: 3, from: (11, 0), to: (11, 0))])
+        let moved = try #require(outcome.booking, "\(outcome.summary)")
+        #expect(moved.confirmation.status == .rescheduled && moved.confirmation.addOns.isEmpty)
+        #expect(moved.confirmation.price == Money(amount: 4500, currency: "EUR"))
+        #expect(await run.stores["salon.example/bot"]?.booking(booking.reference)?.price == moved.confirmation.price)
+    }
+
     @Test("S8: move to 11:00 when free, then cancel; both sides' records agree at every step")
     func s8RescheduleAndCancel() async throws {
         let stage = Stage()
