@@ -23,8 +23,14 @@ public enum ScenarioReport {
             for (topic, answer) in answers.sorted(by: { $0.key < $1.key }) { lines.append("  \(topic): \(answer)") }
         case .handedOff(let handoff):
             lines.append("Outcome: handed off to a person (\(handoff.reason), by \(handoff.channel)). \(handoff.text ?? "")")
+        case .cancelled(let booking):
+            lines.append(
+                "Outcome: cancelled \(booking.reference) at \(booking.company)"
+                    + (booking.confirmation.fee.map { ", fee \($0)" } ?? ", no fee") + ".")
+        case .revocationDelivered(let token):
+            lines.append("Outcome: the revocation of consent \(token) was delivered.")
         case .noAgreement(let reason):
-            lines.append("Outcome: no agreement — \(reason)")
+            lines.append("Outcome: no agreement — \(reason.summary)")
         case .failed(let error):
             lines.append("Outcome: failed — \(error)")
         }

@@ -140,6 +140,10 @@ def invalid_cases():
         ("21 proposals", json.dumps({**json.loads(offer), "body": {"proposals": [
             {**json.loads(offer)["body"]["proposals"][0], "id": f"p{i}"} for i in range(21)]}}), "invalid-field", True),
         ("version as a string", RECORDED["close"].replace('"parley":1', '"parley":"1"'), "invalid-field", True),
+        ("add-on priced in another currency than its proposal", json.dumps({**json.loads(offer), "body": {"proposals": [
+            {**json.loads(offer)["body"]["proposals"][0], "addOns": [
+                {"id": "wine", "text": "A glass of wine", "price": {"amount": 500, "currency": "USD"}, "promotional": False}]}]}}),
+         "invalid-field", False),
     ]
     return cases
 

@@ -76,6 +76,15 @@ struct BrokenPeerTests {
         // The tamper layer changes the disclosure after the agent signed its transcript, so the agent's
         // agreement digest differs from the wire's as well: the confirm is rejected.
         ("discloses-ungranted-field", .customer, ["privacy.customer.disclose-only-granted", "flow.customer.booking"]),
+        // The tamper layer shows the agent the agreed terms in place of the confirm's: every term
+        // but service and slot (which it checked before) goes unnoticed.
+        (
+            "accepts-tampered-confirm", .customer,
+            Set(
+                ["price", "cancellation", "add-ons", "location", "time-zone", "revision", "fee"].map {
+                    "content.customer.confirm-terms.\($0)"
+                })
+        ),
         (
             "ignores-transition-table", .company,
             Set(
@@ -84,7 +93,7 @@ struct BrokenPeerTests {
         ),
     ]
 
-    @Test(arguments: 0..<3)
+    @Test(arguments: 0..<4)
     func fixtureFailsExactlyItsCases(index: Int) async {
         let (defect, role, failing) = Self.expected[index]
         guard let binary = Binaries.path("parley-broken-peer") else { return }

@@ -2,7 +2,7 @@ extension Message {
     /// The company states the booking as it now stands: booked, rescheduled or cancelled.
     ///
     /// ``agreementDigest`` binds the confirmation to the negotiation: it is the SHA-256 of the
-    /// session transcript before this message (`Spec/PROTOCOL.md` §5.4); the customer recomputes
+    /// session transcript before this message (`Spec/PROTOCOL.md` §5.6); the customer recomputes
     /// it and rejects a confirmation that does not match.
     public struct Confirm: Hashable, Sendable, Codable {
         /// The company's reference for the booking; stays the same across reschedules.

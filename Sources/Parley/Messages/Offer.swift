@@ -59,6 +59,25 @@ public struct Proposal: Hashable, Sendable, Codable, Identifiable {
 
     /// The add-on with `id`, if the proposal has it.
     public func addOn(_ id: AddOnID) -> AddOn? { addOns.first { $0.id == id } }
+
+    /// The price to pay when the proposal is accepted with `addOns` (`Spec/PROTOCOL.md` §5.2): the
+    /// proposal's price plus the accepted add-ons' prices, less the sum of their discounts in
+    /// percent (at most 100) of that total, rounded toward zero. A `confirm` states exactly this.
+    public func price(withAddOns addOns: [AddOnID]) -> Money {
+        Self.price(of: self, addOns: addOns)
+    }
+
+    static func price(of proposal: Proposal, addOns: [AddOnID]) -> Money {
+        var amount = proposal.price.amount
+        var discount = 0
+        for id in Set(addOns) {
+            guard let addOn = proposal.addOn(id) else { continue }
+            if let price = addOn.price { amount += price.amount }
+            discount += addOn.discountPercent ?? 0
+        }
+        amount -= amount * Int64(min(discount, 100)) / 100
+        return Money(amount: amount, currency: proposal.price.currency)
+    }
 }
 
 /// How a booking can be cancelled: free until a number of minutes before the start, then for a fee.
@@ -156,6 +175,10 @@ extension Proposal: WireObject {
         requires = try reader.list("requires", maximum: ProtocolLimits.maximumRequirements)
         addOns = try reader.list("addOns", maximum: ProtocolLimits.maximumAddOns)
         guard Set(addOns.map(\.id)).count == addOns.count else { throw reader.invalid("addOns", "two add-ons share an id") }
+        for addOn in addOns {
+            guard let extra = addOn.price, extra.currency != price.currency else { continue }
+            throw reader.invalid("addOns", "add-on '\(addOn.id)' is priced in \(extra.currency), the proposal in \(price.currency)")
+        }
         expiresAt = try reader.required("expiresAt")
         location = try reader.optionalText("location", maximumBytes: 256)
     }

@@ -148,15 +148,18 @@ extension SessionStateMachine {
         }
     }
 
+    /// `confirm` (§7): the digest matches, and every term the confirmation restates is the one
+    /// agreed — the accepted proposal with its accepted add-ons, or the booking being moved or
+    /// cancelled when this session confirmed it.
     private func checkConfirm(_ confirm: Message.Confirm) throws(ParleyError) {
         guard confirm.agreementDigest == digest.hex else {
             throw ParleyError(.agreementMismatch, "body.agreementDigest: does not match this side's transcript (\(digest.hex))")
         }
         switch confirm.status {
         case .booked, .rescheduled:
-            guard let accepted = context.accepted, confirm.proposal == accepted.id, confirm.slot == accepted.slot,
-                confirm.service == accepted.service
-            else { throw ParleyError(.agreementMismatch, "body: the confirmation differs from the accepted proposal") }
+            guard let accepted = context.accepted, confirm.proposal == accepted.id else {
+                throw ParleyError(.agreementMismatch, "body.proposal: the confirmation names another proposal than the accepted one")
+            }
             let expected: BookingStatus = context.rescheduling == nil ? .booked : .rescheduled
             guard confirm.status == expected else {
                 throw ParleyError(.agreementMismatch, "body.status: expected '\(expected)'")
@@ -164,11 +167,70 @@ extension SessionStateMachine {
             if let rescheduling = context.rescheduling, rescheduling != confirm.booking {
                 throw ParleyError(.agreementMismatch, "body.booking: expected '\(rescheduling)'")
             }
+            try Self.checkTerms(of: confirm, agree: accepted, addOns: context.acceptedAddOns)
+            let earlier = context.booking.flatMap { $0.booking == confirm.booking ? $0 : nil }
+            switch confirm.status {
+            case .booked:
+                try Self.check(confirm.revision == 0, "revision", "a new booking has revision 0")
+            case .rescheduled, .cancelled:
+                try Self.checkRevision(of: confirm, after: earlier)
+                if let earlier { try Self.check(confirm.heldFor == earlier.heldFor, "heldFor", "differs from the booking being moved") }
+            }
+            try Self.check(confirm.fee == nil, "fee", "only a cancellation charges a fee")
         case .cancelled:
             guard confirm.booking == context.cancelling else {
                 throw ParleyError(.agreementMismatch, "body.booking: '\(confirm.booking)' is not the booking being cancelled")
             }
+            // A booking confirmed in this session (or recalled from an earlier one) is known term
+            // by term; otherwise only the company's record knows it.
+            guard let booked = context.booking, booked.booking == confirm.booking, booked.status != .cancelled else {
+                try Self.checkRevision(of: confirm, after: nil)
+                return
+            }
+            try Self.check(confirm.service == booked.service, "service", "differs from the booking being cancelled")
+            try Self.check(confirm.slot == booked.slot, "slot", "differs from the booking being cancelled")
+            try Self.check(confirm.timeZone == booked.timeZone, "timeZone", "differs from the booking being cancelled")
+            try Self.check(confirm.price == booked.price, "price", "differs from the booking being cancelled")
+            try Self.check(confirm.cancellation == booked.cancellation, "cancellation", "differs from the booking being cancelled")
+            if !confirm.addOns.isEmpty {
+                try Self.check(Self.sameSet(confirm.addOns, booked.addOns), "addOns", "differ from the booking being cancelled")
+            }
+            try Self.check(confirm.location == booked.location, "location", "differs from the booking being cancelled")
+            try Self.check(confirm.heldFor == booked.heldFor, "heldFor", "differs from the booking being cancelled")
+            try Self.checkRevision(of: confirm, after: booked)
+            if let fee = confirm.fee {
+                try Self.check(fee == booked.cancellation.fee, "fee", "is not the fee of the booking's cancellation terms")
+            }
         }
+    }
+
+    /// The terms a booked or rescheduled confirmation restates, against the accepted proposal
+    /// and add-ons (§7): service, slot, time zone, price, cancellation terms, add-ons, location.
+    static func checkTerms(of confirm: Message.Confirm, agree accepted: Proposal, addOns: [AddOnID]) throws(ParleyError) {
+        try check(confirm.service == accepted.service, "service", "differs from the accepted proposal's '\(accepted.service)'")
+        try check(confirm.slot == accepted.slot, "slot", "differs from the accepted proposal's")
+        try check(confirm.timeZone == accepted.timeZone, "timeZone", "differs from the accepted proposal's '\(accepted.timeZone)'")
+        let price = Proposal.price(of: accepted, addOns: addOns)
+        try check(confirm.price == price, "price", "\(confirm.price) is not the agreed \(price)")
+        try check(confirm.cancellation == accepted.cancellation, "cancellation", "differs from the accepted proposal's terms")
+        try check(sameSet(confirm.addOns, addOns), "addOns", "differ from the add-ons accepted")
+        try check(confirm.location == accepted.location, "location", "differs from the accepted proposal's")
+    }
+
+    private static func checkRevision(of confirm: Message.Confirm, after earlier: Message.Confirm?) throws(ParleyError) {
+        if let earlier {
+            try check(confirm.revision == earlier.revision + 1, "revision", "expected \(earlier.revision + 1)")
+        } else {
+            try check(confirm.revision >= 1, "revision", "a changed booking has a revision of at least 1")
+        }
+    }
+
+    private static func sameSet(_ lhs: [AddOnID], _ rhs: [AddOnID]) -> Bool {
+        Set(lhs) == Set(rhs)
+    }
+
+    private static func check(_ holds: Bool, _ member: String, _ problem: String) throws(ParleyError) {
+        guard holds else { throw ParleyError(.agreementMismatch, "body.\(member): \(problem)") }
     }
 
     /// Moves the session on after an admitted message (sent or received).

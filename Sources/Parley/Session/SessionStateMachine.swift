@@ -227,6 +227,13 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
     public var acceptedAddOns: [AddOnID] { context.acceptedAddOns }
     /// The booking this session confirmed, as last confirmed.
     public var booking: Message.Confirm? { context.booking }
+
+    /// Gives the machine the last confirmation of a booking from an earlier session, which this
+    /// session is about to cancel or reschedule, so that the company's confirm is checked term by
+    /// term against it (`Spec/PROTOCOL.md` §7) as if this session had confirmed it.
+    mutating func recall(_ confirmation: Message.Confirm) {
+        context.booking = confirmation
+    }
     /// Consent grants made in this session and not revoked.
     public var liveGrants: [Message.ConsentGrant] { context.grants.filter { !context.revoked.contains($0.tokenID) } }
     /// The consent request awaiting an answer.

@@ -28,6 +28,10 @@ extension SimulatedWorld {
                 summary.cleanEndings["no agreement: \(Self.reasonKey(reason))", default: 0] += 1
             case .failed(let error):
                 summary.cleanEndings["failed: \(error.code.wireValue)", default: 0] += 1
+            case .cancelled:
+                summary.cleanEndings["cancelled", default: 0] += 1
+            case .revocationDelivered:
+                summary.cleanEndings["revocation delivered", default: 0] += 1
             case .noReservationNeeded:
                 summary.cleanEndings["no reservation needed", default: 0] += 1
             case .handedOff:
@@ -44,8 +48,13 @@ extension SimulatedWorld {
     }
 
     /// The reason without per-session details (times, ids), so counts group.
-    static func reasonKey(_ reason: String) -> String {
-        String(reason.split(separator: ":").first ?? Substring(reason))
+    /// The summary's key for a reason: the company's decline reason, else the reason in words.
+    static func reasonKey(_ reason: NoAgreementReason) -> String {
+        switch reason {
+        case .declined(let reason, _): return reason.rawValue
+        case .noSuitableProposal: return "no suitable proposal"
+        default: return reason.summary
+        }
     }
 
     static func grants(_ envelope: Envelope) -> [Message.ConsentGrant] {

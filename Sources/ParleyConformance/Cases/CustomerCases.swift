@@ -3,7 +3,7 @@ import Parley
 /// The cases run against a customer peer; the suite plays the company. A customer peer opens one
 /// session and negotiates as its person wants (S1: a haircut on 3 May); the suite answers.
 enum CustomerCases {
-    static var all: [ConformanceCase] { content + flows + privacy + expiry + idempotency + table }
+    static var all: [ConformanceCase] { content + terms + flows + privacy + expiry + idempotency + table }
 
     typealias Row = TransitionTable.Row
     static func rows(_ phase: SessionPhase, _ sender: Role, _ kind: Message.Kind, _ condition: TransitionTable.Condition? = nil) -> [Row] {
@@ -139,22 +139,33 @@ enum CustomerCases {
                 }
             },
             make(
-                "content.customer.consent-deny", .content, "a declared request the person's policy refuses is denied, not granted",
-                "PROTOCOL.md §5.3; CONSENT.md §9", covers: rows(.consentRequested, .customer, .consentDeny)
+                "content.customer.consent-deny", .content,
+                "a proposal requiring data the person's policy refuses is refused before the accept, or its request denied after it",
+                "PROTOCOL.md §5.2, §5.3; CONSENT.md §9",
+                covers: rows(.offered, .customer, .reject) + rows(.consentRequested, .customer, .consentDeny)
             ) { context in
-                var session = try await context.reachAccepted(requirement: context.profile.refusedRequirement)
+                var (session, request) = try await context.reachRequested()
                 let refused = context.profile.refusedRequirement
+                let offer = try await context.send(
+                    .offer(.init(proposals: [context.proposal("p1", at: context.inside(request), request: request, requirement: refused)])),
+                    in: &session)
+                let answer = try await context.expect(
+                    [.accept, .reject, .counterRequest, .close], in: &session, after: offer, what: "an offer requiring refused data")
+                guard answer.kind == .accept else {
+                    context.note("the customer decided before accepting (\(answer.kind))")
+                    return
+                }
+                if case .accept(let accept) = answer.message, !accept.disclosures.isEmpty {
+                    throw ConformanceFailure("data disclosed for a requirement the policy refuses", envelope: answer)
+                }
                 let sent = try await context.send(
                     .consentRequest(
-                        .init(
-                            id: "kcr1", fields: refused.fields, purpose: refused.purpose,
-                            retentionDays: refused.retentionDays)), in: &session)
-                let reply = try await context.expect(
-                    [.consentDeny, .close], in: &session, after: sent, what: "a request the policy refuses")
+                        .init(id: "kcr1", fields: refused.fields, purpose: refused.purpose, retentionDays: refused.retentionDays)),
+                    in: &session)
+                try await context.expect([.consentDeny, .close], in: &session, after: sent, what: "a request the policy refuses")
                 if let extra = try await context.nextIfAny(in: &session), extra.kind == .disclose {
                     throw ConformanceFailure("data disclosed after a refusal", envelope: extra)
                 }
-                _ = reply
             },
         ]
     }

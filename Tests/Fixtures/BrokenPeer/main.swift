@@ -10,11 +10,15 @@ import ParleyScenarios
 /// - `accepts-expired-offer` (customer): proposals that arrive already expired are shown to the
 ///   agent as valid for another day, so it accepts them.
 /// - `discloses-ungranted-field` (customer): every disclosure also carries `email`.
+/// - `accepts-tampered-confirm` (customer): a confirm's terms are shown to the agent as the
+///   agreed ones (price, cancellation, add-ons, location, time zone, revision, fee), as if it
+///   checked only proposal, service, slot and digest.
 /// - `ignores-transition-table` (company): the company's `unexpected-message` errors are dropped,
 ///   so messages the table does not admit go unanswered.
 enum Defect: String, CaseIterable {
     case acceptsExpiredOffer = "accepts-expired-offer"
     case disclosesUngrantedField = "discloses-ungranted-field"
+    case acceptsTamperedConfirm = "accepts-tampered-confirm"
     case ignoresTransitionTable = "ignores-transition-table"
 }
 
@@ -50,6 +54,44 @@ struct TamperedTransport: Transport {
     func close() async { await base.close() }
 }
 
+/// What the customer agreed to, seen on the wire: the proposals offered and the accept sent.
+final class Agreement: @unchecked Sendable {
+    private let lock = NSLock()
+    private var offered: [ProposalID: Proposal] = [:]
+    private var accepted: Message.Accept?
+
+    func saw(_ envelope: Envelope) {
+        lock.lock()
+        defer { lock.unlock() }
+        switch envelope.message {
+        case .offer(let offer), .counterOffer(let offer):
+            for proposal in offer.proposals { offered[proposal.id] = proposal }
+        case .decline(let decline):
+            for proposal in decline.proposals { offered[proposal.id] = proposal }
+        case .accept(let accept):
+            accepted = accept
+        default:
+            break
+        }
+    }
+
+    /// `confirm` with every term but proposal, service and slot put back to the agreed one.
+    func mended(_ confirm: Message.Confirm) -> Message.Confirm {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let accept = accepted, let proposal = offered[accept.proposal], confirm.status == .booked else { return confirm }
+        var mended = confirm
+        mended.price = proposal.price(withAddOns: accept.addOns)
+        mended.cancellation = proposal.cancellation
+        mended.addOns = accept.addOns
+        mended.location = proposal.location
+        mended.timeZone = proposal.timeZone
+        mended.revision = 0
+        mended.fee = nil
+        return mended
+    }
+}
+
 /// The same envelope with another message.
 func replacing(_ envelope: Envelope, with message: Message) -> Envelope {
     Envelope(
@@ -69,10 +111,16 @@ let clock = ShiftedClock(start: World.now)
 let stdio = JSONLinesTransport(stream: FileHandleByteStream(reading: .standardInput, writing: .standardOutput))
 
 switch defect {
-case .acceptsExpiredOffer, .disclosesUngrantedField:
+case .acceptsExpiredOffer, .disclosesUngrantedField, .acceptsTamperedConfirm:
+    let agreement = Agreement()
     let transport = TamperedTransport(
         base: stdio,
         inboundRewrite: { envelope in
+            if defect == .acceptsTamperedConfirm {
+                agreement.saw(envelope)
+                guard case .confirm(let confirm) = envelope.message else { return envelope }
+                return replacing(envelope, with: .confirm(agreement.mended(confirm)))
+            }
             guard defect == .acceptsExpiredOffer, case .offer(var offer) = envelope.message else { return envelope }
             let now = clock.now
             for index in offer.proposals.indices where offer.proposals[index].expiresAt <= now {
@@ -81,6 +129,7 @@ case .acceptsExpiredOffer, .disclosesUngrantedField:
             return replacing(envelope, with: .offer(offer))
         },
         outboundRewrite: { envelope in
+            agreement.saw(envelope)
             guard defect == .disclosesUngrantedField, case .disclose(var disclose) = envelope.message else { return envelope }
             disclose.data[.email] = World.lisasData[.email]
             return replacing(envelope, with: .disclose(disclose))

@@ -49,11 +49,17 @@ func bookHaircut(
         summary = text
     case .handedOff(let handoff):
         summary = "A person will contact you by \(handoff.channel)"
+    case .noAgreement(.noSuitableProposal(let refusals)):
+        summary = "No offer was acceptable: \(refusals.map(\.summary).joined(separator: "; "))"
+    case .noAgreement(.declined(let reason, let text)):
+        summary = "The salon declined (\(reason)): \(text ?? "")"
     case .noAgreement(let reason):
-        summary = "No booking: \(reason)"
+        summary = "No booking: \(reason.summary)"
+    case .cancelled, .revocationDelivered:
+        summary = "Not a booking"  // what cancel(_:) and revoke(_:at:) lead to
     case .failed(let error):
         summary = "Failed: \(error.code)"
     }
     // END README customer
-    return (await assistant.bookings.values.first.map { .booked($0) } ?? .noAgreement(reason: summary), summary)
+    return (await assistant.bookings.values.first.map { .booked($0) } ?? .noAgreement(.closedByCompany(outcome: summary)), summary)
 }

@@ -41,8 +41,23 @@ struct AfterBookingTests {
         }
         // Nothing else breaks: the booking stands and the next session works.
         #expect(await run.stores["salon.example/bot"]?.booking(booking.reference)?.isCancelled == false)
-        let cancelled = await run.customer.cancel(booking)
-        #expect(cancelled.booking?.confirmation.status == .cancelled)
+        guard case .cancelled(let cancelled) = await run.customer.cancel(booking) else {
+            Issue.record("the cancellation is not the cancelled outcome")
+            return
+        }
+        #expect(cancelled.confirmation.status == .cancelled)
+    }
+
+    @Test("A booking with a discount add-on, moved: the confirm states the new proposal's price, and the store keeps it")
+    func rescheduleRestatesTheNewTerms() async throws {
+        let (run, _) = await Scenarios.giveAndTake(policy: .askMe, personSays: true)
+        let booking = try #require(run.outcome.booking)
+        #expect(booking.confirmation.addOns == ["newsletter-10"] && booking.confirmation.price == Money(amount: 4050, currency: "EUR"))
+        let outcome = await run.customer.reschedule(booking, to: [World.window(may: 3, from: (11, 0), to: (11, 0))])
+        let moved = try #require(outcome.booking, "\(outcome.summary)")
+        #expect(moved.confirmation.status == .rescheduled && moved.confirmation.addOns.isEmpty)
+        #expect(moved.confirmation.price == Money(amount: 4500, currency: "EUR"))
+        #expect(await run.stores["salon.example/bot"]?.booking(booking.reference)?.price == moved.confirmation.price)
     }
 
     @Test("S8: move to 11:00 when free, then cancel; both sides' records agree at every step")
@@ -71,7 +86,12 @@ struct AfterBookingTests {
         #expect(await run.customer.bookings[booking.reference]?.confirmation == moved.confirmation)
 
         // Cancel it; the salon's terms make it free three days ahead.
-        let cancelled = try #require(await run.customer.cancel(moved).booking)
+        let outcome = await run.customer.cancel(moved)
+        guard case .cancelled(let cancelled) = outcome else {
+            Issue.record("the cancellation ended with \(outcome.summary)")
+            return
+        }
+        #expect(outcome.booking == nil, "a cancelled booking is not a booking")
         #expect(cancelled.confirmation.status == .cancelled && cancelled.confirmation.revision == 2)
         #expect(cancelled.confirmation.fee == nil)
         let storedCancel = try #require(await store.booking(booking.reference))

@@ -71,7 +71,7 @@ struct HardeningTests {
 
         await lisa.disconnect()
         let outcome = await booking.value
-        guard case .noAgreement(reason: "disconnected") = outcome else { throw Unexpected.outcome("\(outcome)") }
+        guard case .noAgreement(.disconnected) = outcome else { throw Unexpected.outcome("\(outcome)") }
         guard case .envelope(let close)? = await seen.next() else { throw Unexpected.end }
         #expect(close.kind == .close && close.session == hello.session, "the company is told the session is over")
         #expect(await lisa.isFinished(hello.session))

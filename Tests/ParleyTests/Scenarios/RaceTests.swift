@@ -51,7 +51,7 @@ struct RaceTests {
         interleaver = Interleaver(random: interleaver.random, pending: interleaver.pending, company: salon, customers: customers)
         await interleaver.run(now: clock.now)
         var outcomes: [NegotiationOutcome] = []
-        for (id, session) in sessions { outcomes.append(await customers[id]!.outcome(of: session) ?? .noAgreement(reason: "none")) }
+        for (id, session) in sessions { outcomes.append(await customers[id]!.outcome(of: session) ?? .noAgreement(.disconnected)) }
         return (outcomes, await store.activeBookings())
     }
 
@@ -68,7 +68,7 @@ struct RaceTests {
             #expect(booked.first?.confirmation.slot == bookings.first?.slot, "seed \(seed)")
             let loser = outcomes.first { $0.booking == nil }
             if case .noAgreement(let reason) = loser {
-                if reason.hasPrefix("slot-taken") { contested += 1 }
+                if case .declined(.slotTaken, _) = reason { contested += 1 }
             } else {
                 Issue.record("seed \(seed): loser ended with \(loser.map(\.summary) ?? "nothing")")
             }

@@ -68,7 +68,8 @@ struct Pair {
         let accepted = company.acceptedProposal!
         return Message.Confirm(
             booking: booking, status: status, proposal: accepted.id, service: accepted.service, slot: accepted.slot,
-            timeZone: accepted.timeZone, price: accepted.price, cancellation: accepted.cancellation, heldFor: "Lisa",
+            timeZone: accepted.timeZone, price: accepted.price(withAddOns: company.acceptedAddOns),
+            cancellation: accepted.cancellation, addOns: company.acceptedAddOns, location: accepted.location, heldFor: "Lisa",
             agreementDigest: company.agreementDigest)
     }
 }

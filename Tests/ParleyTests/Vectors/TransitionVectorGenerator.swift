@@ -164,6 +164,46 @@ struct TransitionVectorGenerator {
         var moved = r.pair.confirmation()
         moved.slot = Slot(start: Fixtures.berlin(16), end: Fixtures.berlin(17))
         try add("customer receives a confirm for another slot", .customer, r, upTo: 12, r.next(.confirm(moved), from: .company))
+        // Every other term a confirm restates (§7, §5.6): each changed alone is agreement-mismatch.
+        let tampered: [(String, (inout Message.Confirm) -> Void)] = [
+            ("another price", { $0.price = Money(amount: 9500, currency: "EUR") }),
+            (
+                "other cancellation terms",
+                { $0.cancellation = CancellationPolicy(freeUntilMinutesBefore: 525_600, fee: Money(amount: 4500, currency: "EUR")) }
+            ),
+            ("an add-on never accepted", { $0.addOns = ["newsletter"] }),
+            ("another location", { $0.location = "Elsewhere 9, Potsdam" }),
+            ("another time zone", { $0.timeZone = "America/New_York" }),
+            ("another service", { $0.service = "haircut-men" }),
+            ("a longer slot", { $0.slot = Slot(start: $0.slot.start, end: $0.slot.start.adding(seconds: 7 * 86_400)) }),
+            ("a revision other than 0", { $0.revision = 1 }),
+            ("a fee", { $0.fee = Money(amount: 100, currency: "EUR") }),
+        ]
+        for (name, change) in tampered {
+            var confirm = r.pair.confirmation()
+            change(&confirm)
+            try add("customer receives a confirm with \(name)", .customer, r, upTo: 12, r.next(.confirm(confirm), from: .company))
+        }
+        // A cancel confirm of the booking this session confirmed restates its terms (§7).
+        r = try prefix(13)  // booked
+        try r.step(.cancel(.init(booking: "B-1")), from: .customer)
+        var cancelled = r.pair.confirmation(status: .cancelled)
+        cancelled.proposal = nil
+        cancelled.revision = 1
+        try add(
+            "customer receives the cancel confirm of its booking", .customer, r, upTo: 14, r.next(.confirm(cancelled), from: .company))
+        let cancelTampered: [(String, (inout Message.Confirm) -> Void)] = [
+            ("another fee", { $0.fee = Money(amount: 9_000_000_000_000_000, currency: "EUR") }),
+            ("another price", { $0.price = Money(amount: 9500, currency: "EUR") }),
+            ("another slot", { $0.slot = Slot(start: Fixtures.berlin(16), end: Fixtures.berlin(17)) }),
+        ]
+        for (name, change) in cancelTampered {
+            var confirm = cancelled
+            change(&confirm)
+            try add(
+                "customer receives a cancel confirm with \(name) than the booking's", .customer, r, upTo: 14,
+                r.next(.confirm(confirm), from: .company))
+        }
         // Envelope rules.
         r = try prefix(1)
         try add(

@@ -154,11 +154,12 @@ extension CompanyAgent {
         }
         let heldFor = state.data.values.sorted { $0.token.id < $1.token.id }.lazy
             .compactMap { try? $0.value(of: .givenName, for: .booking, at: now, ledger: self.ledger) }.first
-        let price = Self.price(of: proposal, addOns: state.machine.acceptedAddOns)
+        let price = proposal.price(withAddOns: state.machine.acceptedAddOns)
         let customer = state.machine.peer ?? "unknown"
         if var moving = state.rescheduling {
             // The booking's data was consented to when it was made; moving it needs no new data.
             moving.slot = proposal.slot
+            moving.price = price  // the terms of the accepted proposal, as the confirm restates them
             moving.session = id
             moving.revision += 1
             guard await store.update(moving, now: now) else {
@@ -200,18 +201,5 @@ extension CompanyAgent {
             timeZone: profile.timeZone, price: record.price, cancellation: policy.cancellation,
             addOns: sessionState(id)?.machine.acceptedAddOns ?? [], location: profile.location, heldFor: record.heldFor,
             revision: record.revision, agreementDigest: sessionState(id)?.machine.agreementDigest ?? "")
-    }
-
-    /// The price of `proposal` with `addOns` applied: add-on prices added, then discounts taken off.
-    static func price(of proposal: Proposal, addOns: [AddOnID]) -> Money {
-        var amount = proposal.price.amount
-        var discount = 0
-        for id in addOns {
-            guard let addOn = proposal.addOn(id) else { continue }
-            if let price = addOn.price, price.currency == proposal.price.currency { amount += price.amount }
-            discount += addOn.discountPercent ?? 0
-        }
-        amount -= amount * Int64(min(discount, 100)) / 100
-        return Money(amount: amount, currency: proposal.price.currency)
     }
 }

@@ -1,24 +1,46 @@
 extension CustomerAgent {
     /// Takes the best acceptable proposal, or asks for the next window, or gives up.
+    ///
+    /// A proposal is acceptable when the wishes admit it (windows, price ceiling, service, and the
+    /// duration and cancellation limits) and the person's privacy policy (or the person, through
+    /// the approval hook) agrees to share what it `requires`: that is decided here, before the
+    /// accept, never after it (`Spec/PROTOCOL.md` §5.2).
     func consider(_ proposals: [Proposal], session id: SessionID, now: Instant) async -> [Message] {
         guard let state = sessions[id] else { return [] }
-        let best = proposals.compactMap { proposal -> (Proposal, Int64)? in
-            guard now < proposal.expiresAt else { return nil }
-            return strategy.score(proposal, proposal.price, wishes).map { (proposal, $0) }
-        }.min { $0.1 < $1.1 }?.0
+        var refusals: [ProposalRefusal] = []
         if case .reschedule(_, let windows, _) = state.goal {
-            guard let chosen = proposals.first(where: { p in windows.contains { $0.contains(p.slot.start) } && now < p.expiresAt }) else {
-                sessions[id]?.outcome = .noAgreement(reason: "no proposal in the new windows")
-                return [.reject(.init(reason: "outside-window")), .close(.init(outcome: "no-agreement"))]
+            for proposal in proposals where now < proposal.expiresAt {
+                // The booking's data was shared when it was made: moving it asks for none.
+                guard let refusal = Self.rescheduleRefusal(of: proposal, windows: windows, limits: wishes.limits) else {
+                    return [.accept(.init(proposal: proposal.id))]
+                }
+                refusals.append(refusal)
             }
-            return [.accept(.init(proposal: chosen.id))]
+            sessions[id]?.outcome = .noAgreement(.noSuitableProposal(refusals))
+            return [rejection(refusals), .close(.init(outcome: "no-agreement"))]
         }
-        if let best {
+        var ranked: [(Proposal, Int64)] = []
+        for proposal in proposals where now < proposal.expiresAt {
+            if let score = strategy.score(proposal, proposal.price, wishes) {
+                ranked.append((proposal, score))
+            } else {
+                refusals.append(wishes.refusal(of: proposal) ?? .outsideWindows)
+            }
+        }
+        // Best score first; among equals, the company's order.
+        let best = ranked.enumerated().sorted { ($0.element.1, $0.offset) < ($1.element.1, $1.offset) }.map(\.element.0)
+        for proposal in best {
+            if let refusal = await dataRefusal(of: proposal, session: id) {
+                refusals.append(refusal)
+                continue
+            }
             if case .book(collecting: true) = state.goal {
-                sessions[id]?.candidate = best
+                sessions[id]?.candidate = proposal
                 return []
             }
-            return [.accept(acceptance(of: best, session: id, addOns: await chooseAddOns(of: best, company: state.company), now: now))]
+            return [
+                .accept(acceptance(of: proposal, session: id, addOns: await chooseAddOns(of: proposal, company: state.company), now: now))
+            ]
         }
         let nextWindow = state.windowIndex + 1
         if nextWindow < wishes.windows.count {
@@ -30,8 +52,45 @@ extension CustomerAgent {
                         partySize: wishes.partySize, priceCeiling: wishes.priceCeiling, concludeBy: wishes.concludeBy))
             ]
         }
-        sessions[id]?.outcome = .noAgreement(reason: "no proposal fits the wishes")
-        return [.reject(.init(reason: "no-suitable-proposal")), .close(.init(outcome: "no-agreement"))]
+        sessions[id]?.outcome = .noAgreement(.noSuitableProposal(refusals))
+        return [rejection(refusals), .close(.init(outcome: "no-agreement"))]
+    }
+
+    /// Why a proposal for a reschedule is not acceptable: outside the new windows or the limits.
+    private static func rescheduleRefusal(of proposal: Proposal, windows: [TimeWindow], limits: TermLimits) -> ProposalRefusal? {
+        guard windows.contains(where: { $0.contains(proposal.slot.start) }) else { return .outsideWindows }
+        return limits.refusal(of: proposal)
+    }
+
+    /// The `reject` of everything on the table, giving the first refusal's reason and saying why in its text.
+    private func rejection(_ refusals: [ProposalRefusal]) -> Message {
+        guard let first = refusals.first else { return .reject(.init(reason: "no-suitable-proposal")) }
+        return .reject(.init(reason: first.rejectReason, text: "The proposal \(first.summary)."))
+    }
+
+    /// Whether the person shares what `proposal` requires, asked before accepting it: `nil` when
+    /// every requirement is allowed (or approved by the person, remembered for the consent
+    /// request that follows), else the refusal naming the fields.
+    func dataRefusal(of proposal: Proposal, session id: SessionID) async -> ProposalRefusal? {
+        guard let company = sessions[id]?.company else { return nil }
+        for requirement in proposal.requires {
+            let refused = ProposalRefusal.requiresRefusedData(fields: requirement.fields, purpose: requirement.purpose)
+            guard requirement.fields.allSatisfy({ personalData[$0] != nil }) else { return refused }
+            switch policy.decision(fields: requirement.fields, purpose: requirement.purpose, retentionDays: requirement.retentionDays) {
+            case .allow:
+                continue
+            case .deny:
+                return refused
+            case .ask:
+                if sessions[id]?.approved.contains(requirement) == true { continue }
+                let request = ApprovalRequest(
+                    company: company, fields: requirement.fields, purpose: requirement.purpose, retentionDays: requirement.retentionDays,
+                    inExchangeFor: nil)
+                guard await approval?(request) ?? false else { return refused }
+                sessions[id]?.approved.append(requirement)
+            }
+        }
+        return nil
     }
 
     /// The promotional add-ons the person's policy (or the person) agrees to trade data for.
@@ -69,7 +128,9 @@ extension CustomerAgent {
                 fields: requirement.fields, purpose: requirement.purpose, retentionDays: requirement.retentionDays)
             guard
                 decision == .allow
-                    || (decision == .ask && addOns.contains(where: { proposal.addOn($0)?.requires.contains(requirement) == true })),
+                    || (decision == .ask
+                        && (sessions[id]?.approved.contains(requirement) == true
+                            || addOns.contains(where: { proposal.addOn($0)?.requires.contains(requirement) == true }))),
                 let (grant, disclosure) = grantAndDisclose(
                     fields: requirement.fields, purpose: requirement.purpose, retentionDays: requirement.retentionDays, request: nil,
                     company: company, session: id, proposal: proposal, now: now)
@@ -90,9 +151,12 @@ extension CustomerAgent {
         var decision = policy.decision(
             fields: request.fields, purpose: request.purpose, retentionDays: request.retentionDays,
             discountPercent: promotion?.discountPercent)
+        let approvedBeforeAccepting = state.approved.contains {
+            $0.covers(fields: request.fields, purpose: request.purpose, retentionDays: request.retentionDays)
+        }
         if decision == .ask {
-            // An add-on the person already agreed to was approved for exactly this.
-            if promotion != nil {
+            // An add-on the person already agreed to, or the person before the accept, approved exactly this.
+            if promotion != nil || approvedBeforeAccepting {
                 decision = .allow
             } else {
                 let approved =
@@ -160,7 +224,7 @@ extension CustomerAgent {
         case .reschedule, .cancel, .revoke:
             break
         }
-        sessions[id]?.outcome = .noAgreement(reason: "\(decline.reason)\(decline.text.map { ": \($0)" } ?? "")")
+        sessions[id]?.outcome = .noAgreement(.declined(DeclineReason(rawValue: decline.reason), text: decline.text))
         return [.close(.init(outcome: "no-agreement"))]
     }
 
@@ -188,7 +252,7 @@ extension CustomerAgent {
         let booking = Booking(company: state.company, session: id, confirmation: confirm, grants: grants)
         recordBooking(booking)
         consent.recordAgreement(digest: confirm.agreementDigest, for: state.grants.map(\.tokenID))
-        sessions[id]?.outcome = .booked(booking)
+        sessions[id]?.outcome = confirm.status == .cancelled ? .cancelled(booking) : .booked(booking)
         let outcome =
             switch confirm.status {
             case .booked: "booked"

@@ -40,7 +40,7 @@ extension CustomerAgent {
         let actions = state.machine.timerFired(timer, now: now)
         sessions[session] = state
         if timer == .concludeBy || timer == .idle, state.machine.phase.isTerminal, state.outcome == nil {
-            sessions[session]?.outcome = .noAgreement(reason: timer == .idle ? "the company stopped answering" : "the deadline passed")
+            sessions[session]?.outcome = .noAgreement(timer == .idle ? .timeout : .deadlinePassed)
         }
         let output = await execute(actions, session: session, now: now)
         notifyWaiters(session)
@@ -107,14 +107,15 @@ extension CustomerAgent {
     }
 
     /// Ends a collecting session that lost: rejects what is on the table, then closes.
-    func finish(_ session: SessionID, reason: String, now: Instant) -> AgentOutput {
+    func finish(_ session: SessionID, reason: NoAgreementReason, now: Instant) -> AgentOutput {
         guard let state = sessions[session], !state.machine.phase.isTerminal else { return AgentOutput() }
         var output = AgentOutput()
         if state.machine.phase == .offered {
-            output.append(send(.reject(.init(reason: reason, text: "Thank you, we chose another offer.")), session: session, now: now))
+            let wire = reason == .choseAnotherCompany ? "chose-another-company" : "other"
+            output.append(send(.reject(.init(reason: wire, text: "Thank you, we chose another offer.")), session: session, now: now))
         }
         output.append(send(.close(.init(outcome: "no-agreement")), session: session, now: now))
-        if sessions[session]?.outcome == nil { sessions[session]?.outcome = .noAgreement(reason: reason) }
+        if sessions[session]?.outcome == nil { sessions[session]?.outcome = .noAgreement(reason) }
         notifyWaiters(session)
         return output
     }
@@ -133,10 +134,11 @@ extension CustomerAgent {
         guard let state = sessions[id] else { return [] }
         switch envelope.message {
         case .hello:
-            if case .revoke = state.goal {
-                sessions[id]?.outcome = .noAgreement(reason: "revocation delivered")
+            if case .revoke(let token) = state.goal {
+                sessions[id]?.outcome = .revocationDelivered(token)
                 return [opening(for: state.goal), .close(.init(outcome: "done"))]
             }
+            if case .book = state.goal, wishes.windows.isEmpty { sessions[id]?.outcome = .noAgreement(.noWindows) }
             return [opening(for: state.goal)]
         case .offer(let offer), .counterOffer(let offer):
             return await consider(offer.proposals, session: id, now: now)
@@ -149,7 +151,7 @@ extension CustomerAgent {
             {
                 return [.answer(.init(question: question.id, value: answer))]
             }
-            sessions[id]?.outcome = .noAgreement(reason: "the company asked '\(question.text)', which the wishes do not answer")
+            sessions[id]?.outcome = .noAgreement(.unansweredQuestion(topic: question.topic, text: question.text))
             return [.close(.init(outcome: "no-agreement", text: "We cannot answer that."))]
         case .answer(let answer):
             if let topic = sessions[id]?.askedTopic { sessions[id]?.walkInAnswers[topic] = answer.value }
@@ -170,7 +172,7 @@ extension CustomerAgent {
             return []
         case .close(let close):
             if sessions[id]?.outcome == nil {
-                sessions[id]?.outcome = .noAgreement(reason: "the company closed the session (\(close.outcome))")
+                sessions[id]?.outcome = .noAgreement(.closedByCompany(outcome: close.outcome))
             }
             return []
         case .request, .counterRequest, .accept, .reject, .cancel, .reschedule, .consentGrant, .consentDeny, .consentRevoke,

@@ -101,18 +101,18 @@ public actor CustomerAgent {
 
     /// Ends every session still open with a polite `close`, stops reading from every transport
     /// and cancels timers. A negotiation in progress returns at once: its outcome is
-    /// ``NegotiationOutcome/noAgreement(reason:)`` with the reason `disconnected`, or the outcome it
+    /// ``NegotiationOutcome/noAgreement(_:)`` with the reason ``NoAgreementReason/disconnected``, or the outcome it
     /// already reached (a booking stays booked).
     public func disconnect() async {
         let now = clock.now
         for session in sessionOrder where sessions[session]?.machine.phase.isTerminal == false {
-            await execute(finish(session, reason: "disconnected", now: now))
+            await execute(finish(session, reason: .disconnected, now: now))
         }
         for reader in readers.values { reader.cancel() }
         readers.removeAll()
         await timers.cancelAll()
         for (session, waiter) in outcomeWaiters {
-            waiter.resume(returning: sessions[session]?.outcome ?? .noAgreement(reason: "disconnected"))
+            waiter.resume(returning: sessions[session]?.outcome ?? .noAgreement(.disconnected))
         }
         outcomeWaiters.removeAll()
         for waiter in progressWaiters.values { waiter.resume() }
@@ -138,16 +138,16 @@ public actor CustomerAgent {
         for session in opened { await waitForProgress(session) }
         let ranked = opened.compactMap { session -> (SessionID, Int64)? in
             guard let state = sessions[session], let candidate = state.candidate, state.outcome == nil else { return nil }
-            let price = CompanyAgent.price(of: candidate, addOns: [])
+            let price = candidate.price(withAddOns: [])
             return strategy.score(candidate, price, wishes).map { (session, $0) }
         }.sorted { $0.1 < $1.1 }
         for session in opened where session != ranked.first?.0 {
-            await execute(finish(session, reason: "chose-another-company", now: clock.now))
+            await execute(finish(session, reason: .choseAnotherCompany, now: clock.now))
         }
         guard let winner = ranked.first?.0 else {
             let reasons = opened.compactMap { sessions[$0]?.outcome }
             return reasons.first { if case .noReservationNeeded = $0 { true } else { false } }
-                ?? .noAgreement(reason: "no company made an acceptable proposal")
+                ?? .noAgreement(.noAcceptableCompany)
         }
         let output = acceptCandidate(session: winner, now: clock.now)
         await execute(output)
@@ -172,7 +172,7 @@ public actor CustomerAgent {
     public func revoke(_ token: TokenID, at company: AgentID) async -> Bool {
         consent.revoke(token, at: clock.now)
         eventSink.yield(.consentRevoked(token))
-        if case .noAgreement(reason: "revocation delivered") = await run(goal: .revoke(token), with: company) { return true }
+        if case .revocationDelivered = await run(goal: .revoke(token), with: company) { return true }
         return false
     }
 
@@ -210,6 +210,10 @@ public actor CustomerAgent {
         let session = SessionID(stringLiteral: "s-\(random.hex())")
         var machine = SessionStateMachine(role: .customer, session: session, local: id, peer: company, configuration: configuration)
         var output = AgentOutput()
+        switch goal {
+        case .cancel(let booking), .reschedule(let booking, _, _): machine.recall(booking.confirmation)
+        case .book, .revoke: break
+        }
         output.absorb(machine.start(now: clock.now), session: session)
         sessions[session] = CustomerSession(machine: machine, company: company, goal: goal)
         sessionOrder.append(session)

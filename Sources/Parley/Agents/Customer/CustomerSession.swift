@@ -28,6 +28,8 @@ struct CustomerSession: Sendable {
     var questionCounter = 0
     /// Grants made in this session.
     var grants: [Message.ConsentGrant] = []
+    /// Requirements the person approved through the approval hook before the accept.
+    var approved: [DataRequirement] = []
     /// The outcome, once known.
     var outcome: NegotiationOutcome?
 
