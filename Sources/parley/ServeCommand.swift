@@ -58,6 +58,8 @@ enum ServeCommand {
             case .messageSent(let envelope): Console.error("sent \(envelope)")
             case .messageReceived(let envelope): Console.error("received \(envelope)")
             case .messageRejected(let session, let error): Console.error("rejected in \(session): \(error)")
+            case .inputRejected(let error, let session):
+                Console.error("rejected input outside any open session\(session.map { " (names \($0))" } ?? ""): \(error)")
             case .sessionEnded(let session, let end): Console.error("session \(session) ended: \(end.outcome)")
             case .sessionOpened, .phaseChanged, .consentGranted, .consentUsed, .consentRevoked: break
             }

@@ -2,7 +2,9 @@ import Parley
 
 /// The cases run against a company peer; the suite plays the customer.
 enum CompanyCases {
-    static var all: [ConformanceCase] { framing + content + flows + consent + privacy + idempotency + errors + expiry + table }
+    static var all: [ConformanceCase] {
+        framing + content + flows + consent + privacy + idempotency + errors + expiry + table + lifecycle
+    }
 
     typealias Row = TransitionTable.Row
     static func rows(_ phase: SessionPhase, _ sender: Role, _ kind: Message.Kind, _ condition: TransitionTable.Condition? = nil) -> [Row] {
@@ -185,25 +187,23 @@ enum CompanyCases {
                 }
             },
             make(
-                "errors.limit-exceeded", .errors, "more than MAX_ERRORS rejected messages fail the session with limit-exceeded",
+                "errors.limit-exceeded", .errors,
+                "MAX_ERRORS rejected messages are answered each with its error; the next fails the session with limit-exceeded naming it",
                 "PROTOCOL.md §4.4, §8", covers: rows(.ready, .company, .error, .fatal), codes: [.limitExceeded]
             ) { context in
                 var session = try await context.greet()
-                for attempt in 1...12 {
+                for attempt in 1...8 {
                     let probe = try await context.send(.hello(.init(role: .customer)), in: &session, expectRejection: true)
-                    let reply = try await context.next(in: &session, after: probe)
-                    guard case .error(let report) = reply.message else {
-                        throw ConformanceFailure("a repeated hello got '\(reply.kind)'", envelope: reply)
-                    }
-                    if report.code == "limit-exceeded" { return }
-                    if report.code == "unexpected-message", let extra = try await context.nextIfAny(in: &session, within: 0.2),
-                        case .error(let second) = extra.message, second.code == "limit-exceeded"
-                    {
-                        try context.require(attempt > 8, "limit-exceeded after only \(attempt) rejected messages (MAX_ERRORS is 8)", extra)
-                        return
-                    }
+                    try await context.expectError(
+                        .unexpectedMessage, in: &session, answering: probe, what: "rejected message \(attempt) of MAX_ERRORS (8)")
                 }
-                throw ConformanceFailure("12 rejected messages did not fail the session with limit-exceeded", envelope: session.lastSent)
+                let last = try await context.send(.hello(.init(role: .customer)), in: &session, expectRejection: true)
+                let reply = try await context.expectError(
+                    .limitExceeded, in: &session, answering: last, what: "the 9th rejected message (MAX_ERRORS is 8)")
+                if case .error(let report) = reply.message {
+                    try context.require(report.offending == last.id, "limit-exceeded does not name the 9th message in 'offending'", reply)
+                }
+                try await context.expectEnded(&session, what: "after limit-exceeded")
             },
             make(
                 "errors.max-rounds", .errors, "the 17th negotiation round fails the session with limit-exceeded (MAX_ROUNDS is 16)",
