@@ -45,6 +45,6 @@ run 1 discloses-ungranted-field customer "$broken --defect discloses-ungranted-f
 expect_failing discloses-ungranted-field "flow.customer.booking privacy.customer.disclose-only-granted"
 run 1 ignores-transition-table company "$broken --defect ignores-transition-table"
 tables="$(for p in start ready questioned offered consentRequested disclosing booked declined handedOff; do printf 'table.company.%s ' "$p"; done)"
-expect_failing ignores-transition-table "errors.unexpected-message errors.limit-exceeded idempotency.same-error $tables"
+expect_failing ignores-transition-table "errors.unexpected-message errors.limit-exceeded errors.rejected-opening-keeps-no-state idempotency.same-error $tables"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["failed"]==0 and d["passed"]>0 and all("spec" in c for c in d["cases"])' "$work/serve-company.json"
 echo "== conformance checks: all passed"

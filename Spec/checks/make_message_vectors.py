@@ -140,6 +140,8 @@ def invalid_cases():
         ("21 proposals", json.dumps({**json.loads(offer), "body": {"proposals": [
             {**json.loads(offer)["body"]["proposals"][0], "id": f"p{i}"} for i in range(21)]}}), "invalid-field", True),
         ("version as a string", RECORDED["close"].replace('"parley":1', '"parley":"1"'), "invalid-field", True),
+        ("token longer than MAX_TOKEN_BYTES (22 001 characters)", json.dumps({**json.loads(RECORDED["consent-grant"]), "body": {
+            **json.loads(RECORDED["consent-grant"])["body"], "token": "A" * 22_001}}), "invalid-field", True),
     ]
     return cases
 

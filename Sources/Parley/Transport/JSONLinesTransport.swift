@@ -60,7 +60,7 @@ public struct JSONLinesTransport: EncodedTransport {
         do {
             try await stream.write(line)
         } catch {
-            throw ParleyError(.sessionClosed, "the byte stream failed: \(error)", fault: .local)
+            throw ParleyError(.sessionClosed, "the byte stream failed: the other side has gone away", fault: .local)
         }
     }
 }
