@@ -29,7 +29,9 @@ struct TokenLimitTests {
             Issue.record("a 22 001-character token decoded")
         } catch {
             #expect(error.code == .invalidField)
-            #expect(error.message.contains("22001") && error.message.contains("22000") && error.message.contains("body.token"), "\(error.message)")
+            #expect(
+                error.message.contains("22001") && error.message.contains("22000") && error.message.contains("body.token"),
+                "\(error.message)")
         }
         do {
             _ = try ConsentToken(serialized: String(repeating: "A", count: 22_001))
