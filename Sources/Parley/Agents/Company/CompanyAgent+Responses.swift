@@ -130,7 +130,8 @@ extension CompanyAgent {
     /// Holds the accepted slot atomically, then asks for data or confirms.
     private func accepted(_ accept: Message.Accept, session id: SessionID, now: Instant) async -> [Message] {
         guard let proposal = sessionState(id)?.machine.acceptedProposal else { return [] }
-        let held = await store.hold(proposal.slot, for: id, until: now.adding(minutes: policy.holdMinutes), now: now)
+        let held = await store.hold(
+            proposal.slot, service: proposal.service, for: id, until: now.adding(minutes: policy.holdMinutes), now: now)
         guard held else {
             let fresh = await answerAsk(session: id, now: now)
             if case .offer(let offer)? = fresh.first {
