@@ -27,7 +27,8 @@ enum ServeCommand {
             logger.cancel()
             return 0
         case ("customer", "haircut"), ("customer", "restaurant"):
-            let peer = AgentID(options.string("--peer") ?? (scenario == "haircut" ? "salon.example/bot" : "trattoria.example/bot"))
+            let peer = AgentID(
+                rawValue: options.string("--peer") ?? (scenario == "haircut" ? "salon.example/bot" : "trattoria.example/bot"))
             guard let peer else {
                 Console.error("parley serve: --peer needs an agent id")
                 return 64

@@ -52,14 +52,14 @@ enum TokenCommand {
 
     private static func mint(_ options: inout Options) throws {
         let key = try options.rootKey()
-        let id = try options.required("--id", TokenID.init)
-        let location = try options.required("--location", AgentID.init)
+        let id = try options.required("--id", { TokenID(rawValue: $0) })
+        let location = try options.required("--location", { AgentID(rawValue: $0) })
         let scope = ConsentScope(
-            audience: try options.required("--audience", AgentID.init),
+            audience: try options.required("--audience", { AgentID(rawValue: $0) }),
             purposes: try options.names("--purpose", Purpose.init(rawValue:)),
             fields: try options.names("--field", DataField.init(rawValue:)),
             expiry: try options.required("--expires", Instant.init(rfc3339:)),
-            session: try options.optional("--session", SessionID.init),
+            session: try options.optional("--session", { SessionID(rawValue: $0) }),
             retention: try options.optional("--retention", RetentionPeriod.init(iso8601:)))
         guard !scope.purposes.isEmpty, !scope.fields.isEmpty else { throw UsageError("mint needs --purpose and --field") }
         try options.finish()
@@ -69,13 +69,13 @@ enum TokenCommand {
     private static func attenuate(_ options: inout Options) throws {
         let token = try ConsentToken(serialized: try options.positional("TOKEN"))
         var caveats: [Caveat] = []
-        if let audience = try options.optional("--audience", AgentID.init) { caveats.append(.audience(audience)) }
+        if let audience = try options.optional("--audience", { AgentID(rawValue: $0) }) { caveats.append(.audience(audience)) }
         let purposes = try options.names("--purpose", Purpose.init(rawValue:))
         if !purposes.isEmpty { caveats.append(.purposes(purposes)) }
         let fields = try options.names("--field", DataField.init(rawValue:))
         if !fields.isEmpty { caveats.append(.fields(fields)) }
         if let expiry = try options.optional("--expires", Instant.init(rfc3339:)) { caveats.append(.expiry(expiry)) }
-        if let session = try options.optional("--session", SessionID.init) { caveats.append(.session(session)) }
+        if let session = try options.optional("--session", { SessionID(rawValue: $0) }) { caveats.append(.session(session)) }
         if let retention = try options.optional("--retention", RetentionPeriod.init(iso8601:)) { caveats.append(.retention(retention)) }
         guard !caveats.isEmpty else { throw UsageError("attenuate needs at least one caveat option") }
         try options.finish()
@@ -93,13 +93,13 @@ enum TokenCommand {
     private static func verify(_ options: inout Options) throws -> Int32 {
         let text = try options.positional("TOKEN")
         let key = try options.rootKey()
-        let audience = try options.required("--audience", AgentID.init)
+        let audience = try options.required("--audience", { AgentID(rawValue: $0) })
         let purpose = try options.required("--purpose", Purpose.init(rawValue:))
         let fields = try options.names("--field", DataField.init(rawValue:))
         let instant = try options.optional("--at", Instant.init(rfc3339:)) ?? Instant(secondsSinceEpoch: Int64(time(nil)))
-        let session = try options.optional("--session", SessionID.init)
+        let session = try options.optional("--session", { SessionID(rawValue: $0) })
         let retention = try options.optional("--retention", RetentionPeriod.init(iso8601:))
-        let revoked = try options.names("--revoked", TokenID.init)
+        let revoked = try options.names("--revoked", { TokenID(rawValue: $0) })
         try options.finish()
         let token = try ConsentToken(serialized: text)
         let issuer = ConsentIssuer(agent: token.location ?? "unknown", rootKey: key, revocations: RevocationList(revoked))

@@ -43,12 +43,12 @@ public struct ConsentToken: Hashable, Sendable, CustomStringConvertible {
         } catch {
             throw ParleyError(.tokenMalformed, "token is not a version 2 macaroon: \(Self.explain(error))")
         }
-        guard let id = TokenID(String(decoding: macaroon.identifier, as: UTF8.self)),
+        guard let id = TokenID(rawValue: String(decoding: macaroon.identifier, as: UTF8.self)),
             Array(id.rawValue.utf8) == macaroon.identifier
         else { throw ParleyError(.tokenMalformed, "token identifier is not a valid token id") }
         var location: AgentID?
         if !macaroon.location.isEmpty {
-            guard let agent = AgentID(String(decoding: macaroon.location, as: UTF8.self)),
+            guard let agent = AgentID(rawValue: String(decoding: macaroon.location, as: UTF8.self)),
                 Array(agent.rawValue.utf8) == macaroon.location
             else { throw ParleyError(.tokenMalformed, "token location is not a valid agent id") }
             location = agent

@@ -32,15 +32,15 @@ extension TransportEvent {
             // Not a JSON object we can parse (malformed, duplicate names, too deep, too large):
             // still try to identify the session, so that the error can be answered (§8). The
             // sequence number is not trusted from such bytes, so nothing is consumed.
-            let session = LenientMember.string("session", in: bytes).flatMap(SessionID.init)
-            let from = LenientMember.string("from", in: bytes).flatMap(AgentID.init)
+            let session = LenientMember.string("session", in: bytes).flatMap { SessionID(rawValue: $0) }
+            let from = LenientMember.string("from", in: bytes).flatMap { AgentID(rawValue: $0) }
             return .undecodable(error, session: session, from: from, sequence: nil)
         }
         var session: SessionID?
         var from: AgentID?
         var sequence: Int?
-        if case .string(let text)? = members["session"] { session = SessionID(text) }
-        if case .string(let text)? = members["from"] { from = AgentID(text) }
+        if case .string(let text)? = members["session"] { session = SessionID(rawValue: text) }
+        if case .string(let text)? = members["from"] { from = AgentID(rawValue: text) }
         if case .number(let value)? = members["seq"], value >= 1, value <= Double(Envelope.maximumSequence),
             value.rounded(.towardZero) == value
         {

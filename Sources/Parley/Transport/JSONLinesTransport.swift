@@ -110,8 +110,8 @@ actor JSONLinesReader {
         case .tooLarge:
             let error = ParleyError(.tooLarge, "a line is longer than \(codec.limits.maximumBytes) bytes")
             let prefix = splitter.takeOverlongPrefix()
-            let session = LenientMember.string("session", in: prefix).flatMap(SessionID.init)
-            let from = LenientMember.string("from", in: prefix).flatMap(AgentID.init)
+            let session = LenientMember.string("session", in: prefix).flatMap { SessionID(rawValue: $0) }
+            let from = LenientMember.string("from", in: prefix).flatMap { AgentID(rawValue: $0) }
             return .undecodable(error, session: session, from: from, sequence: nil)
         }
     }
