@@ -180,8 +180,9 @@ public actor CompanyAgent {
         let sessionID: SessionID
         switch event {
         case .envelope(let envelope): sessionID = envelope.session
-        case .undecodable(let error, let session, _, _):
-            guard let session, sessions[session] != nil else {
+        case .undecodable(let error, let session, let from, _):
+            // §8: answered only in a session we hold with that peer; otherwise reported locally.
+            guard let session, let state = sessions[session], from == nil || from == state.openedBy else {
                 eventSink.yield(.inputRejected(error, session: session))
                 return AgentOutput()
             }
