@@ -31,6 +31,17 @@ enum CompanyCases {
         return Array(transform(text).utf8)
     }
 
+    /// A line the peer cannot decode whose top-level `session` and `from` come last, after `padding`
+    /// bytes and a member nested `depth` deep (§8: found wherever they stand).
+    static func lateSessionGarbage(_ session: ScriptedSession, padding: Int, depth: Int) -> [UInt8] {
+        let text =
+            "{\"parley\":1,\"id\":\"g-2\",\"to\":\"\(session.peer)\",\"sentAt\":\"2026-04-30T09:00:00Z\",\"type\":\"request\","
+            + "\"x-pad\":\"" + String(repeating: "a", count: padding) + "\",\"x-deep\":" + String(repeating: "[", count: depth)
+            + String(repeating: "]", count: depth) + ",\"body\":{\"service\":\"haircut-women\",\"windows\":[]},"
+            + "\"session\":\"\(session.session)\",\"from\":\"\(session.local)\"}"
+        return Array(text.utf8)
+    }
+
     static func decodeCase(
         _ id: String, _ title: String, _ spec: String, code: ParleyError.Code, line: @escaping @Sendable (ScriptedSession) -> [UInt8]
     )
@@ -107,6 +118,14 @@ enum CompanyCases {
             ) {
                 garbage($0) { String($0.dropLast()) + ",\"x-pad\":\"" + String(repeating: "a", count: 70_000) + "\"}" }
             },
+            decodeCase(
+                "framing.late-session-oversized", "a line over MAX_ENVELOPE_BYTES naming its session last is too-large in that session",
+                "PROTOCOL.md §4.6, §8", code: .tooLarge
+            ) { lateSessionGarbage($0, padding: 70_000, depth: 1) },
+            decodeCase(
+                "framing.late-session-deep", "a line nested 5,000 deep naming its session last is too-deep in that session",
+                "PROTOCOL.md §4.4, §8", code: .tooDeep
+            ) { lateSessionGarbage($0, padding: 8_000, depth: 5_000) },
             envelopeCase(
                 "framing.unsupported-version", "an envelope of an unspoken version is unsupported-version (fatal)", "PROTOCOL.md §4.3, §8",
                 code: .unsupportedVersion, fatal: true
