@@ -48,6 +48,6 @@ terms="$(for t in price cancellation add-ons location time-zone revision fee; do
 expect_failing accepts-tampered-confirm "$terms"
 run 1 ignores-transition-table company "$broken --defect ignores-transition-table"
 tables="$(for p in start ready questioned offered consentRequested disclosing booked declined handedOff; do printf 'table.company.%s ' "$p"; done)"
-expect_failing ignores-transition-table "errors.unexpected-message errors.limit-exceeded idempotency.same-error $tables"
+expect_failing ignores-transition-table "errors.unexpected-message errors.limit-exceeded errors.rejected-opening-keeps-no-state idempotency.same-error $tables"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["failed"]==0 and d["passed"]>0 and all("spec" in c for c in d["cases"])' "$work/serve-company.json"
 echo "== conformance checks: all passed"

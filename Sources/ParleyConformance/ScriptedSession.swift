@@ -52,9 +52,17 @@ public struct ScriptedSession: Sendable {
     public var upcomingSequence: Int { nextSequence }
 
     /// Makes the next envelope carrying `message`. Unless `expectRejection` is set, a message
-    /// the table admits moves the suite's phase and digest as the peer's should move.
-    public mutating func envelope(_ message: Message, inReplyTo: MessageID? = nil, expectRejection: Bool = false) -> Envelope {
-        let envelope = crafted(message, id: nextID(), sequence: nextSequence, inReplyTo: inReplyTo)
+    /// the table admits moves the suite's phase and digest as the peer's should move. `sentAt`
+    /// defaults to the suite's fixed instant.
+    public mutating func envelope(
+        _ message: Message, inReplyTo: MessageID? = nil, expectRejection: Bool = false, sentAt: Instant? = nil
+    ) -> Envelope {
+        var envelope = crafted(message, id: nextID(), sequence: nextSequence, inReplyTo: inReplyTo)
+        if let sentAt {
+            envelope = Envelope(
+                id: envelope.id, session: session, from: local, to: peer, sequence: envelope.sequence, acknowledged: received,
+                inReplyTo: inReplyTo, sentAt: sentAt, message: message)
+        }
         nextSequence += 1
         lastSent = envelope
         if !expectRejection, let row = Self.row(for: message, from: role, in: phase) { apply(envelope, row: row) }

@@ -133,3 +133,44 @@ extension Bench {
         return lines
     }
 }
+
+extension Bench {
+    /// A long-running agent that never purges by hand: `sessions` short sessions (hello, hello,
+    /// close), one every `spacing` milliseconds of virtual time, on one company agent. The agent
+    /// forgets each session once its idempotency window (1,200 s) has passed, so the sessions it
+    /// holds and its resident memory level off; one line every tenth of the run.
+    static func autoPurge(sessions: Int, spacingMilliseconds: Int64 = 100) async -> [String] {
+        let company = company()
+        var lines: [String] = []
+        let started = residentBytes()
+        let window = SessionStateMachine.Configuration().idempotencyWindow
+        lines.append(
+            "before: \(mebibytes(started)); one session every \(spacingMilliseconds) ms of virtual time, idempotency window \(window) s")
+        let step = max(sessions / 10, 1)
+        var peak = started
+        for index in 0..<sessions {
+            let at = now.adding(seconds: Int64(index) * spacingMilliseconds / 1000)
+            let session = SessionID(stringLiteral: "short-\(index)")
+            let hello = Envelope(
+                id: "c1", session: session, from: "assistant.example/lisa", to: "salon.example/bot", sequence: 1, sentAt: at,
+                message: .hello(.init(role: .customer)))
+            _ = await company.handle(.envelope(hello), now: at)
+            let close = Envelope(
+                id: "c2", session: session, from: "assistant.example/lisa", to: "salon.example/bot", sequence: 2, acknowledged: 1,
+                sentAt: at, message: .close(.init(outcome: "done")))
+            _ = await company.handle(.envelope(close), now: at)
+            if index % step == step - 1 {
+                let resident = residentBytes()
+                peak = max(peak, resident)
+                let held = await company.sessionCount
+                let virtual = Double(Int64(index + 1) * spacingMilliseconds) / 3_600_000
+                lines.append(
+                    String(
+                        format: "%9d sessions (%.1f h virtual): %7d held by the agent, %@ resident", index + 1, virtual, held,
+                        mebibytes(resident)))
+            }
+        }
+        lines.append("peak resident: \(mebibytes(peak)); growth over the run: \(mebibytes(peak - started))")
+        return lines
+    }
+}

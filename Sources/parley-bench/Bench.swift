@@ -5,7 +5,9 @@ import Parley
 actor UnlimitedStore: BookingStore {
     private var count = 0
     func isFree(_ slot: Slot, ignoring session: SessionID?, now: Instant) -> Bool { true }
+    func isFree(_ slot: Slot, service: String, ignoring session: SessionID?, now: Instant) -> Bool { true }
     func hold(_ slot: Slot, for session: SessionID, until: Instant, now: Instant) -> Bool { true }
+    func hold(_ slot: Slot, service: String, for session: SessionID, until: Instant, now: Instant) -> Bool { true }
     func commit(_ booking: BookingRecord, now: Instant) -> Bool {
         count += 1
         return true

@@ -9,7 +9,7 @@ import Parley
 #endif
 
 // parley-bench: figures for BENCHMARKS.md. `swift run -c release parley-bench [section …]`
-// Sections: floor negotiation wire consent scale leak (default: all).
+// Sections: floor negotiation wire consent scale purge leak (default: all).
 // `parley-bench profile negotiation|consent|session|encode COUNT` does fixed work for callgrind and exits.
 // The main thread waits on a semaphore instead of running an async top level: an async `main`
 // parks the main thread in `dispatch_main`, whose `sigsuspend` crashes valgrind 3.19, and the
@@ -105,6 +105,12 @@ func runBench() async {
         for count in [10_000, 100_000, 1_000_000] {
             print(await Bench.idleSessions(count))
         }
+    }
+
+    if wants("purge") {
+        let count = Int(ProcessInfo.processInfo.environment["PARLEY_BENCH_PURGE_SESSIONS"] ?? "") ?? 1_000_000
+        print("\n## Long-running agent: \(count) short sessions over virtual time, no purge by hand")
+        for line in await Bench.autoPurge(sessions: count) { print(line) }
     }
 
     if wants("leak") {

@@ -20,7 +20,7 @@ enum ServeCommand {
         let options = try Options(arguments, for: command)
         let role = try options.required("--role")
         let scenario = try options.required("--scenario")
-        let peerOption = try options.value("--peer", AgentID.init)
+        let peerOption = try options.value("--peer", { AgentID(rawValue: $0) })
         switch (role, scenario) {
         case ("company", "salon"), ("company", "restaurant"), ("customer", "haircut"), ("customer", "restaurant"): break
         default: throw options.mistake("unknown role/scenario \(role)/\(scenario)")
@@ -62,6 +62,8 @@ enum ServeCommand {
             case .messageSent(let envelope): Console.error("sent \(envelope)")
             case .messageReceived(let envelope): Console.error("received \(envelope)")
             case .messageRejected(let session, let error): Console.error("rejected in \(session): \(error)")
+            case .inputRejected(let error, let session):
+                Console.error("rejected input outside any open session\(session.map { " (names \($0))" } ?? ""): \(error)")
             case .sessionEnded(let session, let end): Console.error("session \(session) ended: \(end.outcome)")
             case .sessionOpened, .phaseChanged, .consentGranted, .consentUsed, .consentRevoked: break
             }

@@ -72,14 +72,14 @@ enum TokenCommand {
 
     private static func mint(_ options: Options) throws {
         let key = try options.required("--root-key", ConsentRootKey.init(hex:))
-        let id = try options.required("--id", TokenID.init)
-        let location = try options.required("--location", AgentID.init)
+        let id = try options.required("--id", { TokenID(rawValue: $0) })
+        let location = try options.required("--location", { AgentID(rawValue: $0) })
         let scope = ConsentScope(
-            audience: try options.required("--audience", AgentID.init),
+            audience: try options.required("--audience", { AgentID(rawValue: $0) }),
             purposes: try options.names("--purpose", Purpose.init(rawValue:)),
             fields: try options.names("--field", DataField.init(rawValue:)),
             expiry: try options.required("--expires", Instant.init(rfc3339:)),
-            session: try options.value("--session", SessionID.init),
+            session: try options.value("--session", { SessionID(rawValue: $0) }),
             retention: try options.value("--retention", RetentionPeriod.init(iso8601:)))
         guard !scope.purposes.isEmpty, !scope.fields.isEmpty else { throw options.mistake("mint needs --purpose and --field") }
         writeOutput(try ConsentIssuer(agent: location, rootKey: key).mint(id: id, scope: scope).serialized)
@@ -88,13 +88,13 @@ enum TokenCommand {
     private static func attenuate(_ options: Options) throws {
         let token = try ConsentToken(serialized: options.positional[0])
         var caveats: [Caveat] = []
-        if let audience = try options.value("--audience", AgentID.init) { caveats.append(.audience(audience)) }
+        if let audience = try options.value("--audience", { AgentID(rawValue: $0) }) { caveats.append(.audience(audience)) }
         let purposes = try options.names("--purpose", Purpose.init(rawValue:))
         if !purposes.isEmpty { caveats.append(.purposes(purposes)) }
         let fields = try options.names("--field", DataField.init(rawValue:))
         if !fields.isEmpty { caveats.append(.fields(fields)) }
         if let expiry = try options.value("--expires", Instant.init(rfc3339:)) { caveats.append(.expiry(expiry)) }
-        if let session = try options.value("--session", SessionID.init) { caveats.append(.session(session)) }
+        if let session = try options.value("--session", { SessionID(rawValue: $0) }) { caveats.append(.session(session)) }
         if let retention = try options.value("--retention", RetentionPeriod.init(iso8601:)) { caveats.append(.retention(retention)) }
         guard !caveats.isEmpty else { throw options.mistake("attenuate needs at least one caveat option") }
         writeOutput(token.attenuated(by: caveats).serialized)
@@ -110,13 +110,13 @@ enum TokenCommand {
     private static func verify(_ options: Options) throws -> Int32 {
         let text = options.positional[0]
         let key = try options.required("--root-key", ConsentRootKey.init(hex:))
-        let audience = try options.required("--audience", AgentID.init)
+        let audience = try options.required("--audience", { AgentID(rawValue: $0) })
         let purpose = try options.required("--purpose", Purpose.init(rawValue:))
         let fields = try options.names("--field", DataField.init(rawValue:))
         let instant = try options.value("--at", Instant.init(rfc3339:)) ?? Instant(secondsSinceEpoch: Int64(time(nil)))
-        let session = try options.value("--session", SessionID.init)
+        let session = try options.value("--session", { SessionID(rawValue: $0) })
         let retention = try options.value("--retention", RetentionPeriod.init(iso8601:))
-        let revoked = try options.names("--revoked", TokenID.init)
+        let revoked = try options.names("--revoked", { TokenID(rawValue: $0) })
         let token = try ConsentToken(serialized: text)
         let issuer = ConsentIssuer(agent: token.location ?? "unknown", rootKey: key, revocations: RevocationList(revoked))
         let use = ConsentUse(audience: audience, purpose: purpose, fields: fields, at: instant, session: session, retention: retention)

@@ -144,6 +144,8 @@ def invalid_cases():
             {**json.loads(offer)["body"]["proposals"][0], "addOns": [
                 {"id": "wine", "text": "A glass of wine", "price": {"amount": 500, "currency": "USD"}, "promotional": False}]}]}}),
          "invalid-field", False),
+        ("token longer than MAX_TOKEN_BYTES (22 001 characters)", json.dumps({**json.loads(RECORDED["consent-grant"]), "body": {
+            **json.loads(RECORDED["consent-grant"])["body"], "token": "A" * 22_001}}), "invalid-field", True),
     ]
     return cases
 

@@ -66,7 +66,7 @@ defs = {
     "proposals": array(ref("proposal"), 1, 20),
     "windows": array(ref("timeWindow"), 1, 8),
     "consentGrant": obj(
-        {"tokenId": ref("identifier"), "token": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,8192}$"}, "fields": ref("fields"),
+        {"tokenId": ref("identifier"), "token": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,22000}$"}, "fields": ref("fields"),
          "purpose": ref("name"), "expiresAt": ref("instant"), "retentionDays": ref("retentionDays")},
         {"request": ref("identifier")}),
     "disclose": obj({"tokenId": ref("identifier"),

@@ -88,7 +88,7 @@ struct BrokenPeerTests {
         (
             "ignores-transition-table", .company,
             Set(
-                ["errors.unexpected-message", "errors.limit-exceeded", "idempotency.same-error"]
+                ["errors.unexpected-message", "errors.limit-exceeded", "errors.rejected-opening-keeps-no-state", "idempotency.same-error"]
                     + CompanyCasesList.tablePhases.map { "table.company.\($0)" })
         ),
     ]

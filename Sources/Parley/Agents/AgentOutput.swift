@@ -53,6 +53,9 @@ public enum AgentEvent: Sendable, Hashable {
     case messageReceived(Envelope)
     /// A received message was rejected with an error.
     case messageRejected(SessionID, ParleyError)
+    /// Input that could not be decoded and names no session the agent holds (or none at all) was
+    /// dropped without a reply: there is no session to answer in (`Spec/PROTOCOL.md` §8).
+    case inputRejected(ParleyError, session: SessionID?)
     /// The session moved to another phase.
     case phaseChanged(SessionID, from: SessionPhase, to: SessionPhase)
     /// Consent was granted (customer side: minted; company side: received).

@@ -74,11 +74,11 @@ public enum Caveat: Hashable, Sendable, CustomStringConvertible {
 
     private static func parse(_ kind: Kind, _ value: String) -> Caveat? {
         switch kind {
-        case .audience: return AgentID(value).map(Caveat.audience)
+        case .audience: return AgentID(rawValue: value).map(Caveat.audience)
         case .purposes: return names(value, Purpose.init(rawValue:)).map(Caveat.purposes)
         case .fields: return names(value, DataField.init(rawValue:)).map(Caveat.fields)
         case .expiry: return Instant(rfc3339: value).map(Caveat.expiry)
-        case .session: return SessionID(value).map(Caveat.session)
+        case .session: return SessionID(rawValue: value).map(Caveat.session)
         case .retention: return RetentionPeriod(iso8601: value).map(Caveat.retention)
         }
     }

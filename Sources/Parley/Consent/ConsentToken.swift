@@ -15,8 +15,9 @@ public struct ConsentToken: Hashable, Sendable, CustomStringConvertible {
     /// The issuer (customer agent) named in the macaroon location, if any. A hint, not signed.
     public let location: AgentID?
 
-    /// The largest token text accepted, in characters (22 000 ≈ 16 384 bytes of binary).
-    public static let maximumTextLength = 22_000
+    /// The largest token text accepted, in characters: `MAX_TOKEN_BYTES`
+    /// (``ProtocolLimits/maximumTokenBytes``), the one limit for tokens in messages and alone.
+    public static let maximumTextLength = ProtocolLimits.maximumTokenBytes
 
     init(macaroon: Macaroon, id: TokenID, location: AgentID?) {
         self.macaroon = macaroon
@@ -31,26 +32,44 @@ public struct ConsentToken: Hashable, Sendable, CustomStringConvertible {
     /// ``ConsentIssuer/verify(_:for:)``.
     public init(serialized text: String) throws(ParleyError) {
         guard text.utf8.count <= ConsentToken.maximumTextLength else {
-            throw ParleyError(.tokenMalformed, "token text is longer than \(ConsentToken.maximumTextLength) characters")
+            throw ParleyError(
+                .tokenMalformed,
+                "the token is \(text.utf8.count) characters long; MAX_TOKEN_BYTES allows \(ConsentToken.maximumTextLength)")
         }
         guard let bytes = Base64URL.decode(text) else { throw ParleyError(.tokenMalformed, "token is not base64url text") }
         let macaroon: Macaroon
         do {
             macaroon = try Macaroon(v2: bytes)
         } catch {
-            throw ParleyError(.tokenMalformed, "token is not a version 2 macaroon: \(error)")
+            throw ParleyError(.tokenMalformed, "token is not a version 2 macaroon: \(Self.explain(error))")
         }
-        guard let id = TokenID(String(decoding: macaroon.identifier, as: UTF8.self)),
+        guard let id = TokenID(rawValue: String(decoding: macaroon.identifier, as: UTF8.self)),
             Array(id.rawValue.utf8) == macaroon.identifier
         else { throw ParleyError(.tokenMalformed, "token identifier is not a valid token id") }
         var location: AgentID?
         if !macaroon.location.isEmpty {
-            guard let agent = AgentID(String(decoding: macaroon.location, as: UTF8.self)),
+            guard let agent = AgentID(rawValue: String(decoding: macaroon.location, as: UTF8.self)),
                 Array(agent.rawValue.utf8) == macaroon.location
             else { throw ParleyError(.tokenMalformed, "token location is not a valid agent id") }
             location = agent
         }
         self.init(macaroon: macaroon, id: id, location: location)
+    }
+
+    /// Why bytes are not a version 2 macaroon, in words (never a Swift debug description).
+    static func explain(_ error: MacaroonFormatError) -> String {
+        switch error {
+        case .tooLarge(let byteCount, let limit): return "it is \(byteCount) bytes long; at most \(limit) are accepted"
+        case .tooManyCaveats(let limit): return "it has more than \(limit) caveats (MAX_CAVEATS)"
+        case .unsupportedVersion: return "its first byte is not 2 (the version 2 format)"
+        case .truncated(let offset): return "it ends in the middle of a field or before the signature (at byte \(offset))"
+        case .badVarint(let offset): return "the length at byte \(offset) is not a minimal varint of at most 9 bytes"
+        case .unexpectedField(let offset, let expected):
+            return "byte \(offset) starts a field of the wrong type (a field of type \(expected) must come there)"
+        case .emptyOptionalField(let offset): return "the optional field at byte \(offset) is present but empty (it must be omitted)"
+        case .badSignatureLength(let length): return "its signature is \(length) bytes long, not 32"
+        case .trailingBytes(let offset): return "bytes follow the signature (from byte \(offset))"
+        }
     }
 
     /// The wire text: base64url without padding of the version 2 binary macaroon.

@@ -103,10 +103,10 @@ extension Message {
     }
 }
 
-/// Whether `text` is base64url without padding and at most `MAX_TOKEN_BYTES` long.
+/// Whether `text` is non-empty base64url without padding (its length is checked apart).
 func isBase64URL(_ text: String) -> Bool {
     let bytes = text.utf8
-    guard !bytes.isEmpty, bytes.count <= ProtocolLimits.maximumTokenBytes else { return false }
+    guard !bytes.isEmpty else { return false }
     return bytes.allSatisfy {
         ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x5F
     }
@@ -139,6 +139,10 @@ extension Message.ConsentGrant: WireCodable {
         request = try reader.optional("request")
         tokenID = try reader.required("tokenId")
         token = try reader.required("token")
+        guard token.utf8.count <= ProtocolLimits.maximumTokenBytes else {
+            throw reader.invalid(
+                "token", "the token is \(token.utf8.count) characters long; MAX_TOKEN_BYTES allows \(ProtocolLimits.maximumTokenBytes)")
+        }
         guard isBase64URL(token) else { throw reader.invalid("token", "expected base64url without padding") }
         fields = try reader.fields("fields")
         purpose = try reader.required("purpose")

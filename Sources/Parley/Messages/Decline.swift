@@ -4,7 +4,7 @@ extension Message {
     /// cancel a booking. Fresh proposals may come with it.
     public struct Decline: Hashable, Sendable, Codable {
         /// Why, as a name: `slot-taken`, `no-availability`, `no-reservation-needed`, `party-size`,
-        /// `unknown-service`, `unknown-booking`, `data-required`, `too-late`, `other`.
+        /// `unknown-service`, `unknown-booking`, `already-cancelled`, `data-required`, `too-late`, `other`.
         public var reason: String
         /// A sentence for people ("For four, just come in; no reservation needed.").
         public var text: String?

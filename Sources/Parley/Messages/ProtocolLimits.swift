@@ -21,8 +21,10 @@ public enum ProtocolLimits {
     public static let maximumTextBytes = 2048
     /// `MAX_VALUE_BYTES`: UTF-8 bytes of one disclosed value.
     public static let maximumValueBytes = 1024
-    /// `MAX_TOKEN_BYTES`: characters of a serialised consent token.
-    public static let maximumTokenBytes = 8192
+    /// `MAX_TOKEN_BYTES`: characters of a serialised consent token (base64url, so also its bytes):
+    /// 22 000, room for the 16 384-byte binary tokens with 64 caveats that `Spec/CONSENT.md` §3.3
+    /// requires verifiers to accept.
+    public static let maximumTokenBytes = 22_000
     /// `MAX_RETENTION_DAYS`: the longest retention a requirement or grant may state (ten years).
     public static let maximumRetentionDays: Int64 = 3660
     /// The largest party size.

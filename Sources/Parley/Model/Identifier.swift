@@ -2,7 +2,11 @@
 ///
 /// The phantom `Kind` keeps a message id from being passed where a session id is expected,
 /// while all identifiers share one implementation and one wire rule.
-public struct Identifier<Kind: IdentifierKind>: Hashable, Comparable, Sendable, Codable, CustomStringConvertible,
+///
+/// Like every Parley type whose value is a string on the wire (``DataField``, ``Purpose``), an
+/// identifier is `RawRepresentable`: ``init(rawValue:)`` checks a string from outside and returns
+/// `nil` when it breaks the rule; a string literal is checked when it is created.
+public struct Identifier<Kind: IdentifierKind>: RawRepresentable, Hashable, Comparable, Sendable, Codable, CustomStringConvertible,
     ExpressibleByStringLiteral
 {
     /// The identifier's text, exactly as it travels on the wire.
@@ -12,9 +16,15 @@ public struct Identifier<Kind: IdentifierKind>: Hashable, Comparable, Sendable, 
     public static var maximumLength: Int { 256 }
 
     /// Creates an identifier, or returns `nil` when `rawValue` breaks the wire rule.
-    public init?(_ rawValue: String) {
+    public init?(rawValue: String) {
         guard Identifier.isValid(rawValue) else { return nil }
         self.rawValue = rawValue
+    }
+
+    /// Creates an identifier, or returns `nil` when `rawValue` breaks the wire rule.
+    @available(*, deprecated, renamed: "init(rawValue:)", message: "identifiers, like every string-valued wire type, use init(rawValue:)")
+    public init?(_ rawValue: String) {
+        self.init(rawValue: rawValue)
     }
 
     /// Creates an identifier from a literal; a literal that breaks the wire rule is a programming error.
@@ -41,7 +51,7 @@ public struct Identifier<Kind: IdentifierKind>: Hashable, Comparable, Sendable, 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
-        guard let value = Identifier(text) else {
+        guard let value = Identifier(rawValue: text) else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "invalid \(Kind.name): \(text)")
         }
         self = value

@@ -1,6 +1,6 @@
 /// The sans-I/O state machine of one Parley session, for either role.
 ///
-/// Feed it events — ``start(now:)``, ``send(_:inReplyTo:now:)``, ``messageReceived(_:now:)``,
+/// Feed it events — ``start(now:)``, ``send(_:inReplyTo:now:)``, ``messageReceived(_:now:screen:)``,
 /// ``malformedMessageReceived(_:sequence:now:)``, ``timerFired(_:now:)`` — and execute the
 /// ``SessionAction``s it returns. It reads no clock, draws no random numbers and performs no I/O:
 /// time comes in as `now`, message ids are derived from the sequence number, so a run replays exactly.
@@ -297,7 +297,15 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
     }
 
     /// Consumes an envelope received from the peer.
-    public mutating func messageReceived(_ envelope: Envelope, now: Instant) -> [SessionAction] {
+    ///
+    /// - Parameter screen: the embedding agent's own check of a message the transition table and
+    ///   the content rules admit (for example, a company verifying a consent grant's token). It
+    ///   runs after those rules and before the message changes anything; an error it returns
+    ///   rejects the message exactly as a broken content rule would, so a rejected message changes
+    ///   nothing but the reply (`Spec/PROTOCOL.md` §8).
+    public mutating func messageReceived(
+        _ envelope: Envelope, now: Instant, screen: (Envelope) -> ParleyError? = { _ in nil }
+    ) -> [SessionAction] {
         if envelope.session == session, let record = processed[envelope.id] {
             guard record.bodyDigest == TranscriptDigest.bodyDigest(of: envelope) else {
                 let conflict = ParleyError(.duplicateConflict, "message id \(envelope.id) was already used for another message")
@@ -325,9 +333,9 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
             buffered[envelope.sequence] = envelope
             return []
         }
-        var actions = process(envelope, now: now)
+        var actions = process(envelope, now: now, screen: screen)
         while !phase.isTerminal, let next = buffered.removeValue(forKey: received + 1) {
-            actions += process(next, now: now)
+            actions += process(next, now: now, screen: screen)
         }
         return actions
     }
@@ -338,20 +346,26 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
     public mutating func malformedMessageReceived(_ error: ParleyError, sequence: Int?, now: Instant) -> [SessionAction] {
         guard !phase.isTerminal, let peer else { return [.rejected(error)] }
         if sequence == received + 1 { received += 1 }
+        let isFatal = TransitionTable.fatalErrorCodes.contains(error.code)
+        if !isFatal, let limit = errorLimit(rejecting: error) { return [.rejected(error)] + fail(limit, now: now) }
         var actions = [sendError(error, to: peer, now: now), .rejected(error)]
-        if TransitionTable.fatalErrorCodes.contains(error.code) {
+        if isFatal {
             // A fatal code (e.g. `unsupported-version`) ends the session for both sides (§8).
             finish(SessionEnd(outcome: "failed", error: error, endedBy: role), actions: &actions)
             return actions
         }
-        countError(now: now, actions: &actions)
+        errorCount += 1
         return actions
     }
 
     /// Consumes one transport event: a decoded envelope, or input that could not be decoded.
-    public mutating func consume(_ event: TransportEvent, now: Instant) -> [SessionAction] {
+    ///
+    /// - Parameter screen: as for ``messageReceived(_:now:screen:)``.
+    public mutating func consume(
+        _ event: TransportEvent, now: Instant, screen: (Envelope) -> ParleyError? = { _ in nil }
+    ) -> [SessionAction] {
         switch event {
-        case .envelope(let envelope): return messageReceived(envelope, now: now)
+        case .envelope(let envelope): return messageReceived(envelope, now: now, screen: screen)
         case .undecodable(let error, _, _, let sequence): return malformedMessageReceived(error, sequence: sequence, now: now)
         }
     }
@@ -379,7 +393,7 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
 
     // MARK: - Internals
 
-    private mutating func process(_ envelope: Envelope, now: Instant) -> [SessionAction] {
+    private mutating func process(_ envelope: Envelope, now: Instant, screen: (Envelope) -> ParleyError?) -> [SessionAction] {
         received = envelope.sequence
         receivedCount += 1
         processed[envelope.id] = Processed(bodyDigest: TranscriptDigest.bodyDigest(of: envelope), replies: [])
@@ -397,6 +411,10 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
         if var limit = roundLimit(row) {
             limit.offendingMessage = envelope.id
             return fail(limit, now: now)
+        }
+        if let refusal = screen(envelope) {
+            if TransitionTable.fatalErrorCodes.contains(refusal.code) { return rejectFatally(envelope, refusal, now: now) }
+            return reject(envelope, refusal, now: now, alreadyRecorded: true)
         }
         var actions: [SessionAction] = [.deliver(envelope)]
         apply(envelope, row: row, now: now, actions: &actions)
@@ -426,11 +444,19 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
         var error = error
         error.offendingMessage = envelope.id
         error.fault = .remote
+        let isCounted = counted && !phase.isTerminal
+        if isCounted, let limit = errorLimit(rejecting: error) {
+            // One rejection too many: the message is answered with the session's end, not its own error.
+            let actions = fail(limit, now: now)
+            if alreadyRecorded {
+                for case .send(let sent) in actions { processed[envelope.id]?.replies.append(sent) }
+            }
+            return [.rejected(error)] + actions
+        }
         let reply = sendError(error, to: peer ?? envelope.from, now: now)
         if alreadyRecorded, case .send(let sent) = reply { processed[envelope.id]?.replies.append(sent) }
-        var actions = [reply, .rejected(error)]
-        if counted, !phase.isTerminal { countError(now: now, actions: &actions) }
-        return actions
+        if isCounted { errorCount += 1 }
+        return [reply, .rejected(error)]
     }
 
     /// Rejects `envelope` with a fatal error and fails the session. Not counted toward
@@ -441,18 +467,21 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
         return actions
     }
 
-    private mutating func countError(now: Instant, actions: inout [SessionAction]) {
-        errorCount += 1
-        if errorCount > configuration.maximumErrors {
-            actions += fail(ParleyError(.limitExceeded, "more than \(configuration.maximumErrors) rejected messages"), now: now)
-        }
+    /// The fatal `limit-exceeded` that replaces the rejection `error` when the session has already
+    /// answered `MAX_ERRORS` rejected messages (§8), else `nil`. It names the same message.
+    private func errorLimit(rejecting error: ParleyError) -> ParleyError? {
+        guard errorCount >= configuration.maximumErrors else { return nil }
+        return ParleyError(
+            .limitExceeded,
+            "\(configuration.maximumErrors) messages were already rejected in this session (MAX_ERRORS); "
+                + "this one (\(error.code)) ends it", offendingMessage: error.offendingMessage)
     }
 
     /// Refuses the session that `envelope` would open, for `reason` (typically `limit-exceeded`):
     /// answers it with an `error` and ends the session without delivering it. Use a fatal code
     /// (§8), so that the peer's session ends too.
     ///
-    /// An agent calls this instead of ``messageReceived(_:now:)`` for the first envelope of a
+    /// An agent calls this instead of ``messageReceived(_:now:screen:)`` for the first envelope of a
     /// session it will not serve, and need not keep the machine afterwards: a retransmission of the
     /// same envelope gets the same refusal from a fresh machine.
     public mutating func refuse(_ envelope: Envelope, reason: ParleyError, now: Instant) -> [SessionAction] {

@@ -2,32 +2,23 @@
 ///
 /// Feed it chunks as they arrive, with any boundaries, and call ``finish()`` at the end of the
 /// stream. It removes one CR before each LF, skips empty lines, reports a line longer than the
-/// limit once as ``Piece/tooLarge`` without ever holding more than the limit (plus one CR) of it,
-/// and resumes after the next LF; bytes after the last LF are a final line.
+/// limit once, when it ends, as ``Piece/tooLarge(_:)`` without ever holding more than the limit
+/// (plus one CR) of it — only its top-level `session` and `from` members, read as it passes
+/// (``TopLevelMembers``) — and resumes after the next LF; bytes after the last LF are a final line.
 struct JSONLineSplitter: Sendable {
     /// What the splitter found.
     enum Piece: Hashable, Sendable {
         /// One line's bytes, without CR and LF; never empty.
         case line([UInt8])
-        /// A line longer than the limit, which was discarded.
-        case tooLarge
+        /// A line longer than the limit, which was discarded, with the members that identify its session.
+        case tooLarge(TopLevelMembers)
     }
 
     /// The longest line accepted, in bytes, without the CR and LF.
     let maximumLineBytes: Int
     private var buffer: [UInt8] = []
-    /// Inside an over-long line: drop everything up to the next LF.
-    private var discarding = false
-    /// The first bytes of each over-long line reported and not yet taken, in order: enough to
-    /// identify its session so that the `too-large` error can be answered (§8).
-    private var overlongPrefixes: [[UInt8]] = []
-    /// How many leading bytes of an over-long line are kept for ``takeOverlongPrefix()``.
-    static let keptPrefixBytes = 1024
-
-    /// The first bytes of the oldest over-long line reported as ``Piece/tooLarge`` and not yet taken.
-    mutating func takeOverlongPrefix() -> [UInt8] {
-        overlongPrefixes.isEmpty ? [] : overlongPrefixes.removeFirst()
-    }
+    /// Inside an over-long line: read its members, drop its bytes, up to the next LF.
+    private var discarding: TopLevelMembers?
 
     /// How many bytes of the current line are held (never more than the limit plus one CR).
     var bufferedCount: Int { buffer.count }
@@ -55,41 +46,45 @@ struct JSONLineSplitter: Sendable {
     mutating func finish() -> [Piece] {
         defer {
             buffer = []
-            discarding = false
+            discarding = nil
         }
-        if discarding || buffer.isEmpty { return [] }
-        guard buffer.count <= maximumLineBytes else {
-            overlongPrefixes.append(Array(buffer.prefix(Self.keptPrefixBytes)))
-            return [.tooLarge]
-        }
+        if let members = discarding { return [.tooLarge(members)] }
+        if buffer.isEmpty { return [] }
+        guard buffer.count <= maximumLineBytes else { return [.tooLarge(TopLevelMembers(of: buffer))] }
         return [.line(buffer)]
     }
 
     private mutating func appendPartial(_ bytes: ArraySlice<UInt8>, to pieces: inout [Piece]) {
-        guard !discarding else { return }
+        if discarding != nil {
+            discarding?.feed(bytes)
+            return
+        }
         let total = buffer.count + bytes.count
         // One byte over the limit is allowed while it may be the CR of a CRLF.
         if total <= maximumLineBytes || (total == maximumLineBytes + 1 && bytes.last == 0x0D) {
             buffer.append(contentsOf: bytes)
         } else {
-            pieces.append(.tooLarge)
-            overlongPrefixes.append(Array((buffer + bytes).prefix(Self.keptPrefixBytes)))
+            var members = TopLevelMembers(of: buffer)
+            members.feed(bytes)
             buffer = []
-            discarding = true
+            discarding = members
         }
     }
 
     private mutating func completeLine(_ bytes: ArraySlice<UInt8>, to pieces: inout [Piece]) {
         defer { buffer = [] }
-        if discarding {
-            discarding = false
+        if var members = discarding {
+            members.feed(bytes)
+            discarding = nil
+            pieces.append(.tooLarge(members))
             return
         }
         let last = bytes.last ?? buffer.last
         let length = buffer.count + bytes.count - (last == 0x0D ? 1 : 0)
         guard length <= maximumLineBytes else {
-            pieces.append(.tooLarge)
-            overlongPrefixes.append(Array((buffer + bytes).prefix(Self.keptPrefixBytes)))
+            var members = TopLevelMembers(of: buffer)
+            members.feed(bytes)
+            pieces.append(.tooLarge(members))
             return
         }
         guard length > 0 else { return }

@@ -6,8 +6,9 @@
 /// the end of the stream a final line) and decodes each; a line that does not decode becomes an
 /// ``TransportEvent/undecodable(_:session:from:sequence:)`` event carrying the `session`, `from`
 /// and `seq` members when the line is a JSON object that has them, and the stream goes on. A line
-/// longer than the codec's ``WireLimits/maximumBytes`` becomes one `too-large` event; at most
-/// that many bytes of it are ever buffered, and reading resumes after its line feed.
+/// longer than the codec's ``WireLimits/maximumBytes`` becomes one `too-large` event when it ends,
+/// naming its top-level `session` and `from` wherever they stand in it; at most that many bytes of
+/// it are ever buffered, and reading resumes after its line feed.
 ///
 /// **Backpressure.** Input is read only as fast as ``inbound`` is consumed, and ``send(_:)``
 /// returns only once the byte stream has accepted the whole line, so a slow peer slows the sender.
@@ -60,7 +61,7 @@ public struct JSONLinesTransport: EncodedTransport {
         do {
             try await stream.write(line)
         } catch {
-            throw ParleyError(.sessionClosed, "the byte stream failed: \(error)", fault: .local)
+            throw ParleyError(.sessionClosed, "the byte stream failed: the other side has gone away", fault: .local)
         }
     }
 }
@@ -107,11 +108,10 @@ actor JSONLinesReader {
         switch piece {
         case .line(let bytes):
             return TransportEvent.decoding(bytes, with: codec)
-        case .tooLarge:
-            let error = ParleyError(.tooLarge, "a line is longer than \(codec.limits.maximumBytes) bytes")
-            let prefix = splitter.takeOverlongPrefix()
-            let session = LenientMember.string("session", in: prefix).flatMap(SessionID.init)
-            let from = LenientMember.string("from", in: prefix).flatMap(AgentID.init)
+        case .tooLarge(let members):
+            let error = ParleyError(.tooLarge, "a line is longer than \(codec.limits.maximumBytes) bytes (MAX_ENVELOPE_BYTES)")
+            let session = members.session.flatMap { SessionID(rawValue: $0) }
+            let from = members.from.flatMap { AgentID(rawValue: $0) }
             return .undecodable(error, session: session, from: from, sequence: nil)
         }
     }

@@ -3,18 +3,37 @@ import Parley
 extension CompanyCases {
     // MARK: Consent token verification
 
-    /// A grant whose token disagrees with its clear members (or is broken) must be refused with `code`.
+    /// A grant whose token disagrees with its clear members (or is broken) must be refused with
+    /// `code`, naming the grant, and change nothing: the session stays in `consentRequested`, where
+    /// the customer may still deny (PROTOCOL.md §8).
     static func tokenCase(
-        _ id: String, _ title: String, code: ParleyError.Code, spec: String = "CONSENT.md §7; PROTOCOL.md §5.3",
+        _ id: String, _ title: String, code: ParleyError.Code, spec: String = "CONSENT.md §7; PROTOCOL.md §5.3, §8",
         caveats: @escaping @Sendable (ConformanceContext, Message.ConsentRequest) -> [String]?,
         tamper: @escaping @Sendable (Message.ConsentGrant) -> Message.ConsentGrant = { $0 }
     ) -> ConformanceCase {
-        make(id, .consent, title, spec, covers: rows(.disclosing, .company, .error, .nonFatal), codes: [code]) { context in
+        make(
+            id, .consent, title, spec,
+            covers: rows(.consentRequested, .company, .error, .nonFatal) + rows(.consentRequested, .customer, .consentDeny), codes: [code]
+        ) { context in
             var (session, request) = try await context.reachConsentRequested()
             let grant = tamper(context.grant(for: request, caveats: caveats(context, request)))
-            let sent = try await context.send(.consentGrant(grant), in: &session)
-            try await context.expectError(code, in: &session, answering: nil, what: "a grant whose token is refused")
-            _ = sent
+            let sent = try await context.send(.consentGrant(grant), in: &session, expectRejection: true)
+            try await context.expectError(code, in: &session, answering: sent, what: "a grant whose token is refused")
+            try await expectStillConsentRequested(context, &session, request)
+        }
+    }
+
+    /// After a refused grant the session must still be in `consentRequested`: a `consent-deny` is
+    /// admitted (in `disclosing` it would be `unexpected-message`).
+    static func expectStillConsentRequested(
+        _ context: ConformanceContext, _ session: inout ScriptedSession, _ request: Message.ConsentRequest
+    ) async throws {
+        let deny = try await context.send(.consentDeny(.init(request: request.id)), in: &session)
+        let reply = try await context.next(in: &session, after: deny)
+        if case .error(let report) = reply.message {
+            throw ConformanceFailure(
+                "after a refused grant, a consent-deny got error '\(report.code)': the refused grant changed the session (§8)",
+                envelope: reply)
         }
     }
 
@@ -51,6 +70,21 @@ extension CompanyCases {
             tokenCase(
                 "consent.token-wrong-session", "a token bound to another session is token-wrong-session", code: .tokenWrongSession,
                 caveats: { context, request in standard(context, request) + ["session = another-session"] }),
+            make(
+                "consent.token-own-session", .consent, "a token bound to the session it is granted in is accepted there",
+                "CONSENT.md §4, §7; PROTOCOL.md §5.3",
+                covers: rows(.consentRequested, .customer, .consentGrant) + rows(.disclosing, .customer, .disclose)
+            ) { context in
+                var (session, request) = try await context.reachConsentRequested()
+                let grant = context.grant(for: request, caveats: standard(context, request) + ["session = \(session.session)"])
+                try await context.send(.consentGrant(grant), in: &session)
+                if let reply = try await context.nextIfAny(in: &session) {
+                    throw ConformanceFailure(
+                        "a grant of a token bound to this very session should get no reply, the peer sent '\(reply.kind)'", envelope: reply)
+                }
+                let disclose = try await context.send(.disclose(context.disclosure(for: grant)), in: &session)
+                try await context.expect([.confirm], in: &session, after: disclose, what: "disclosing under a session-bound token")
+            },
             tokenCase(
                 "consent.token-unknown-caveat", "a token with a caveat nobody understands is token-unknown-caveat",
                 code: .tokenUnknownCaveat,
@@ -87,8 +121,9 @@ extension CompanyCases {
                 try await context.send(.close(.init(outcome: "done")), in: &first)
                 var (session, request) = try await context.reachConsentRequested()
                 let grant = context.grant(for: request, tokenID: tokenID)
-                try await context.send(.consentGrant(grant), in: &session)
-                try await context.expectError(.tokenRevoked, in: &session, answering: nil, what: "a grant of a revoked token")
+                let sent = try await context.send(.consentGrant(grant), in: &session, expectRejection: true)
+                try await context.expectError(.tokenRevoked, in: &session, answering: sent, what: "a grant of a revoked token")
+                try await expectStillConsentRequested(context, &session, request)
             },
         ]
     }

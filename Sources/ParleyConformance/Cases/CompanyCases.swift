@@ -2,7 +2,9 @@ import Parley
 
 /// The cases run against a company peer; the suite plays the customer.
 enum CompanyCases {
-    static var all: [ConformanceCase] { framing + content + flows + consent + privacy + idempotency + errors + expiry + table }
+    static var all: [ConformanceCase] {
+        framing + content + flows + consent + privacy + idempotency + errors + expiry + table + lifecycle
+    }
 
     typealias Row = TransitionTable.Row
     static func rows(_ phase: SessionPhase, _ sender: Role, _ kind: Message.Kind, _ condition: TransitionTable.Condition? = nil) -> [Row] {
@@ -27,6 +29,17 @@ enum CompanyCases {
             "{\"session\":\"\(session.session)\",\"from\":\"\(session.local)\",\"to\":\"\(session.peer)\",\"parley\":1,\"id\":\"g-1\","
             + "\"sentAt\":\"2026-04-30T09:00:00Z\",\"type\":\"request\",\"body\":{\"service\":\"haircut-women\",\"windows\":[]}}"
         return Array(transform(text).utf8)
+    }
+
+    /// A line the peer cannot decode whose top-level `session` and `from` come last, after `padding`
+    /// bytes and a member nested `depth` deep (§8: found wherever they stand).
+    static func lateSessionGarbage(_ session: ScriptedSession, padding: Int, depth: Int) -> [UInt8] {
+        let text =
+            "{\"parley\":1,\"id\":\"g-2\",\"to\":\"\(session.peer)\",\"sentAt\":\"2026-04-30T09:00:00Z\",\"type\":\"request\","
+            + "\"x-pad\":\"" + String(repeating: "a", count: padding) + "\",\"x-deep\":" + String(repeating: "[", count: depth)
+            + String(repeating: "]", count: depth) + ",\"body\":{\"service\":\"haircut-women\",\"windows\":[]},"
+            + "\"session\":\"\(session.session)\",\"from\":\"\(session.local)\"}"
+        return Array(text.utf8)
     }
 
     static func decodeCase(
@@ -105,6 +118,14 @@ enum CompanyCases {
             ) {
                 garbage($0) { String($0.dropLast()) + ",\"x-pad\":\"" + String(repeating: "a", count: 70_000) + "\"}" }
             },
+            decodeCase(
+                "framing.late-session-oversized", "a line over MAX_ENVELOPE_BYTES naming its session last is too-large in that session",
+                "PROTOCOL.md §4.6, §8", code: .tooLarge
+            ) { lateSessionGarbage($0, padding: 70_000, depth: 1) },
+            decodeCase(
+                "framing.late-session-deep", "a line nested 5,000 deep naming its session last is too-deep in that session",
+                "PROTOCOL.md §4.4, §8", code: .tooDeep
+            ) { lateSessionGarbage($0, padding: 8_000, depth: 5_000) },
             envelopeCase(
                 "framing.unsupported-version", "an envelope of an unspoken version is unsupported-version (fatal)", "PROTOCOL.md §4.3, §8",
                 code: .unsupportedVersion, fatal: true
@@ -185,25 +206,23 @@ enum CompanyCases {
                 }
             },
             make(
-                "errors.limit-exceeded", .errors, "more than MAX_ERRORS rejected messages fail the session with limit-exceeded",
+                "errors.limit-exceeded", .errors,
+                "MAX_ERRORS rejected messages are answered each with its error; the next fails the session with limit-exceeded naming it",
                 "PROTOCOL.md §4.4, §8", covers: rows(.ready, .company, .error, .fatal), codes: [.limitExceeded]
             ) { context in
                 var session = try await context.greet()
-                for attempt in 1...12 {
+                for attempt in 1...8 {
                     let probe = try await context.send(.hello(.init(role: .customer)), in: &session, expectRejection: true)
-                    let reply = try await context.next(in: &session, after: probe)
-                    guard case .error(let report) = reply.message else {
-                        throw ConformanceFailure("a repeated hello got '\(reply.kind)'", envelope: reply)
-                    }
-                    if report.code == "limit-exceeded" { return }
-                    if report.code == "unexpected-message", let extra = try await context.nextIfAny(in: &session, within: 0.2),
-                        case .error(let second) = extra.message, second.code == "limit-exceeded"
-                    {
-                        try context.require(attempt > 8, "limit-exceeded after only \(attempt) rejected messages (MAX_ERRORS is 8)", extra)
-                        return
-                    }
+                    try await context.expectError(
+                        .unexpectedMessage, in: &session, answering: probe, what: "rejected message \(attempt) of MAX_ERRORS (8)")
                 }
-                throw ConformanceFailure("12 rejected messages did not fail the session with limit-exceeded", envelope: session.lastSent)
+                let last = try await context.send(.hello(.init(role: .customer)), in: &session, expectRejection: true)
+                let reply = try await context.expectError(
+                    .limitExceeded, in: &session, answering: last, what: "the 9th rejected message (MAX_ERRORS is 8)")
+                if case .error(let report) = reply.message {
+                    try context.require(report.offending == last.id, "limit-exceeded does not name the 9th message in 'offending'", reply)
+                }
+                try await context.expectEnded(&session, what: "after limit-exceeded")
             },
             make(
                 "errors.max-rounds", .errors, "the 17th negotiation round fails the session with limit-exceeded (MAX_ROUNDS is 16)",

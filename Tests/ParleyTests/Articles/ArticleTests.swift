@@ -49,7 +49,12 @@ struct ArticleTests {
         let newSlot = try #require(moved.booking, "\(moved)").confirmation.slot
         #expect(newSlot.start >= Self.berlin.instant(year: 2026, month: 5, day: 6, hour: 14))
         #expect(moved.booking?.reference == booking.reference)
-        #expect(cancelled.booking?.confirmation.status == .cancelled, "\(cancelled)")
+        guard case .cancelled(let cancellation) = cancelled else {
+            Issue.record("cancel(_:) answered \(cancelled), not .cancelled")
+            return
+        }
+        #expect(cancellation.confirmation.status == .cancelled)
+        #expect(cancellation.reference == booking.reference)
     }
 
     @Test("A consultation is handed to a person, and the staff hear of it with the transcript")

@@ -67,7 +67,9 @@ enum AssistantArticle {
         case .handedOff(let handoff):
             sentence = "A person will contact you by \(handoff.channel)."
         case .noAgreement(let reason):
-            sentence = "No booking: \(reason)."
+            sentence = "No booking: \(reason.summary)."
+        case .cancelled, .revocationDelivered:  // outcomes of cancelling and revoking, not of booking
+            sentence = outcome.summary
         case .failed(let error):
             sentence = "Something went wrong (\(error.code))."
         }

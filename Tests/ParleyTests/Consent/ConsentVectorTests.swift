@@ -36,8 +36,8 @@ struct ConsentVectorTests {
     @Test("mint", arguments: ConsentVectors.shared.mint)
     func mint(_ vector: ConsentVectors.MintCase) throws {
         let key = try #require(ConsentRootKey(hex: vector.rootKey))
-        let issuer = ConsentIssuer(agent: try #require(AgentID(vector.location)), rootKey: key)
-        let token = try issuer.mint(id: try #require(TokenID(vector.id)), scope: try Self.scope(vector.scope))
+        let issuer = ConsentIssuer(agent: try #require(AgentID(rawValue: vector.location)), rootKey: key)
+        let token = try issuer.mint(id: try #require(TokenID(rawValue: vector.id)), scope: try Self.scope(vector.scope))
         #expect(token.serialized == vector.serialized)
         #expect(token.caveatTexts == vector.caveats)
         let parsed = try ConsentToken(serialized: vector.serialized)
@@ -56,7 +56,7 @@ struct ConsentVectorTests {
     @Test("verify", arguments: ConsentVectors.shared.verify)
     func verify(_ vector: ConsentVectors.VerifyCase) throws {
         let key = try #require(ConsentRootKey(hex: vector.rootKey))
-        let revoked = try vector.revoked.map { try #require(TokenID($0)) }
+        let revoked = try vector.revoked.map { try #require(TokenID(rawValue: $0)) }
         let issuer = ConsentIssuer(agent: "lisa.example/assistant", rootKey: key, revocations: RevocationList(revoked))
         let use = try Self.use(vector.use)
         let expected = ParleyError.Code(wireValue: vector.expect)
@@ -72,21 +72,21 @@ struct ConsentVectorTests {
 
     static func scope(_ scope: ConsentVectors.Scope) throws -> ConsentScope {
         ConsentScope(
-            audience: try #require(AgentID(scope.audience)),
+            audience: try #require(AgentID(rawValue: scope.audience)),
             purposes: Set(try scope.purposes.map { try #require(Purpose(rawValue: $0)) }),
             fields: Set(try scope.fields.map { try #require(DataField(rawValue: $0)) }),
             expiry: try #require(Instant(rfc3339: scope.expiry)),
-            session: try scope.session.map { try #require(SessionID($0)) },
+            session: try scope.session.map { try #require(SessionID(rawValue: $0)) },
             retention: try scope.retention.map { try #require(RetentionPeriod(iso8601: $0)) })
     }
 
     static func use(_ use: ConsentVectors.Use) throws -> ConsentUse {
         ConsentUse(
-            audience: try #require(AgentID(use.audience)),
+            audience: try #require(AgentID(rawValue: use.audience)),
             purpose: try #require(Purpose(rawValue: use.purpose)),
             fields: Set(try use.fields.map { try #require(DataField(rawValue: $0)) }),
             at: try #require(Instant(rfc3339: use.at)),
-            session: try use.session.map { try #require(SessionID($0)) },
+            session: try use.session.map { try #require(SessionID(rawValue: $0)) },
             retention: try use.retention.map { try #require(RetentionPeriod(iso8601: $0)) })
     }
 }

@@ -3,6 +3,24 @@ import Parley
 // The code of README.md's "Embedding Parley" section, compiled and run by EmbeddingTests.
 // README.md's code blocks must appear here verbatim (EmbeddingTests checks that).
 
+/// For the company developer: weekly opening hours, holidays and several chairs.
+func salonStore() -> InMemoryBookingStore {
+    // BEGIN README hours
+    var hours = OpeningHours(timeZone: "Europe/Berlin")
+    hours.open(Weekday.workdays, from: "09:00", to: "18:00")
+    hours.open([.saturday], from: "09:00", to: "14:00")
+    hours.close(on: ["2026-05-01", "2026-12-25", "2026-12-26"])  // dates in the salon's time zone
+    let store = InMemoryBookingStore(
+        hours: hours,
+        resources: [
+            Resource(id: "chair-1", services: ["haircut-women", "haircut-men"]),
+            Resource(id: "chair-2", services: ["haircut-women", "haircut-men"]),
+            Resource(id: "colour-station", services: ["colour"]),
+        ])
+    // END README hours
+    return store
+}
+
 /// For the company developer: a salon bot serving on a transport.
 func startSalon(on transport: InProcessTransport, clock: any AgentClock, openingHours: [TimeWindow]) -> CompanyAgent {
     // BEGIN README company

@@ -22,7 +22,7 @@ struct EmbeddingTests {
     func readmeMatches() throws {
         let readme = try Repository.text("README.md")
         let source = try Repository.text("Tests/ParleyTests/Embedding/EmbeddingExamples.swift")
-        for name in ["company", "customer"] {
+        for name in ["company", "hours", "customer"] {
             let begin = try #require(source.range(of: "// BEGIN README \(name)\n"))
             let end = try #require(source.range(of: "    // END README \(name)"))
             let code = source[begin.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)

@@ -21,7 +21,7 @@ struct ObservabilityTests {
                 case .messageReceived: seen.append("received")
                 case .phaseChanged(_, _, let to): seen.append("phase:\(to)")
                 case .consentGranted(_, _, let fields, let purpose): seen.append("consent:\(fields.map(\.rawValue))/\(purpose)")
-                case .messageRejected, .consentUsed, .consentRevoked: seen.append("other")
+                case .messageRejected, .inputRejected, .consentUsed, .consentRevoked: seen.append("other")
                 case .sessionEnded(_, let end):
                     seen.append("ended:\(end.outcome)")
                 }

@@ -40,4 +40,27 @@ struct ErrorLimitTests {
         #expect(ends.map { $0.error?.code } == [.limitExceeded])
         #expect(company.phase == .failed)
     }
+
+    @Test("MAX_ERRORS rejections are answered with their own errors; the next is answered by one fatal limit-exceeded naming it")
+    func exactlyMaxErrorsAreAnswered() {
+        var company = SessionStateMachine(role: .company, session: Fixtures.session, local: Fixtures.salon, peer: nil)
+        let limit = company.configuration.maximumErrors
+        for sequence in 1...limit {
+            let replies = company.messageReceived(Self.fromCustomer(sequence, .accept(.init(proposal: "p1"))), now: Fixtures.now)
+                .compactMap(\.sentEnvelope)
+            #expect(replies.count == 1 && replies.first?.inReplyTo == MessageID(stringLiteral: "c\(sequence)"))
+            if case .error(let report)? = replies.first?.message { #expect(report.code == "unexpected-message") }
+            #expect(company.phase == .start)
+        }
+        let last = MessageID(stringLiteral: "c\(limit + 1)")
+        let actions = company.messageReceived(Self.fromCustomer(limit + 1, .accept(.init(proposal: "p1"))), now: Fixtures.now)
+        let replies = actions.compactMap(\.sentEnvelope)
+        #expect(replies.count == 1, "one reply, not the rejection and then the limit")
+        guard case .error(let report)? = replies.first?.message else {
+            Issue.record("expected an error, got \(replies.map(\.kind))")
+            return
+        }
+        #expect(report.code == "limit-exceeded" && report.offending == last && replies.first?.inReplyTo == last)
+        #expect(company.phase == .failed && Self.finishes(actions).count == 1)
+    }
 }

@@ -83,7 +83,7 @@ enum TranscriptSample {
             let (role, message) = entry
             sequences[role, default: 0] += 1
             return Envelope(
-                id: MessageID("m-\(index + 1)")!, session: session, from: role == .customer ? customer : salon,
+                id: MessageID(rawValue: "m-\(index + 1)")!, session: session, from: role == .customer ? customer : salon,
                 to: role == .customer ? salon : customer, sequence: sequences[role]!,
                 sentAt: start.adding(seconds: Int64(index)), message: message)
         }

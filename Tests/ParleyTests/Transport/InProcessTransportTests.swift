@@ -18,7 +18,7 @@ struct InProcessTransportTests {
 
     @Test func multiplexesManySessions() async throws {
         let (customer, company) = InProcessTransport.pair(capacity: 8)
-        let sessions = (1...25).map { SessionID("s-\($0)")! }
+        let sessions = (1...25).map { SessionID(rawValue: "s-\($0)")! }
         async let received = S.take(25 * 12, from: company.inbound)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for session in sessions {

@@ -20,10 +20,10 @@ enum TransportSamples {
         switch sequence % 3 {
         case 0: message = .close(.init(outcome: "done", text: "bye #\(sequence)"))
         case 1: message = .request(Fixtures.request)
-        default: message = .offer(.init(proposals: [Fixtures.proposal(ProposalID("p\(sequence)")!, at: 12)]))
+        default: message = .offer(.init(proposals: [Fixtures.proposal(ProposalID(rawValue: "p\(sequence)")!, at: 12)]))
         }
         return Envelope(
-            id: MessageID("m-\(session.rawValue)-\(sequence)-\(from.rawValue)")!, session: session, from: from, to: to,
+            id: MessageID(rawValue: "m-\(session.rawValue)-\(sequence)-\(from.rawValue)")!, session: session, from: from, to: to,
             sequence: sequence, sentAt: Fixtures.now.adding(seconds: Int64(sequence)), message: message)
     }
 

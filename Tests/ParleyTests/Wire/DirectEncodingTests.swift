@@ -81,7 +81,7 @@ struct DirectEncodingTests {
     static func identifier<Kind>(_ random: inout SplitMix64) -> Identifier<Kind> {
         let characters = Array(#"az09-_./"\~{}:,"#)
         let text = String((0..<(1 + random.below(12))).map { _ in characters[random.below(characters.count)] })
-        return Identifier(text)!
+        return Identifier(rawValue: text)!
     }
 
     static func integer(_ random: inout SplitMix64) -> Int64 {

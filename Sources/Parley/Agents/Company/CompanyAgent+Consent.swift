@@ -1,21 +1,16 @@
 extension CompanyAgent {
+    /// The consent check for messages of session `id` at `now`.
+    func screen(session id: SessionID, now: Instant) -> ConsentScreen {
+        ConsentScreen(
+            audience: profile.id, session: id, ledger: ledger, grants: sessionState(id)?.grants.mapValues(\.token) ?? [:], now: now)
+    }
+
     /// Checks a grant against its token and records it with a receipt; returns the error to report
     /// when the token does not say what the grant says (then the grant is not used).
     func receiveGrant(_ grant: Message.ConsentGrant, session id: SessionID, now: Instant) -> ParleyError? {
         let token: ConsentToken
         do throws(ParleyError) {
-            token = try ConsentToken(serialized: grant.token)
-            guard token.id == grant.tokenID else {
-                throw ParleyError(.invalidField, "body.tokenId: '\(grant.tokenID)' is not the token's id '\(token.id)'")
-            }
-            // CONSENT.md §7 step 3, with this company's own revocation knowledge.
-            guard !ledger.isRevoked(token.id) else {
-                throw ParleyError(.tokenRevoked, "token '\(token.id)' was revoked")
-            }
-            try token.checkCaveats(
-                for: ConsentUse(
-                    audience: profile.id, purpose: grant.purpose, fields: Set(grant.fields), at: now,
-                    retention: RetentionPeriod(days: grant.retentionDays)))
+            token = try screen(session: id, now: now).verify(grant)
         } catch {
             return error
         }
@@ -39,7 +34,7 @@ extension CompanyAgent {
             return ParleyError(.fieldNotGranted, "no usable grant '\(disclose.tokenID)' in this session")
         }
         do {
-            let data = try ConsentedData(values: disclose.data, token: entry.token, holder: profile.id)
+            let data = try ConsentedData(values: disclose.data, token: entry.token, holder: profile.id, session: id)
             update(id) { $0.data[disclose.tokenID] = data }
             return nil
         } catch {

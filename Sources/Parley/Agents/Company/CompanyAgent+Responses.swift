@@ -25,8 +25,11 @@ extension CompanyAgent {
             let text = policy.answers[question.topic] ?? "A person can answer that; we cannot."
             return [.answer(.init(question: question.id, value: text.prefix(utf8Bytes: ProtocolLimits.maximumTextBytes)))]
         case .reschedule(let reschedule):
-            guard let booking = await store.booking(reschedule.booking), booking.customer == envelope.from, !booking.isCancelled else {
+            guard let booking = await store.booking(reschedule.booking), booking.customer == envelope.from else {
                 return [.decline(.init(reason: "unknown-booking", text: "No such booking."))]
+            }
+            guard !booking.isCancelled else {
+                return [.decline(.init(reason: "already-cancelled", text: "Booking \(booking.id) is cancelled; it cannot be moved."))]
             }
             update(id) {
                 $0.rescheduling = booking
@@ -40,10 +43,17 @@ extension CompanyAgent {
         case .accept(let accept):
             return await accepted(accept, session: id, now: now)
         case .consentGrant(let grant):
-            if let error = receiveGrant(grant, session: id, now: now) { return [.error(.init(error))] }
+            // Screened before admission (ConsentScreen): a grant that reaches here verifies.
+            if var error = receiveGrant(grant, session: id, now: now) {
+                error.offendingMessage = envelope.id
+                return [.error(.init(error))]
+            }
             return []
         case .disclose(let disclose):
-            if let error = receiveDisclosure(disclose, session: id) { return [.error(.init(error))] }
+            if var error = receiveDisclosure(disclose, session: id) {
+                error.offendingMessage = envelope.id
+                return [.error(.init(error))]
+            }
             return await proceedToBooking(session: id, now: now)
         case .consentDeny:
             await store.release(session: id)
@@ -120,7 +130,8 @@ extension CompanyAgent {
     /// Holds the accepted slot atomically, then asks for data or confirms.
     private func accepted(_ accept: Message.Accept, session id: SessionID, now: Instant) async -> [Message] {
         guard let proposal = sessionState(id)?.machine.acceptedProposal else { return [] }
-        let held = await store.hold(proposal.slot, for: id, until: now.adding(minutes: policy.holdMinutes), now: now)
+        let held = await store.hold(
+            proposal.slot, service: proposal.service, for: id, until: now.adding(minutes: policy.holdMinutes), now: now)
         guard held else {
             let fresh = await answerAsk(session: id, now: now)
             if case .offer(let offer)? = fresh.first {
@@ -181,8 +192,11 @@ extension CompanyAgent {
     }
 
     private func cancelBooking(_ reference: BookingReference, customer: AgentID, session id: SessionID, now: Instant) async -> [Message] {
-        guard var booking = await store.booking(reference), booking.customer == customer, !booking.isCancelled else {
+        guard var booking = await store.booking(reference), booking.customer == customer else {
             return [.decline(.init(reason: "unknown-booking", text: "No such booking."))]
+        }
+        guard !booking.isCancelled else {
+            return [.decline(.init(reason: "already-cancelled", text: "Booking \(booking.id) was already cancelled."))]
         }
         booking.isCancelled = true
         booking.revision += 1

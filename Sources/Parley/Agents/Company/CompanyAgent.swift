@@ -29,6 +29,8 @@ public actor CompanyAgent {
     let helloServices: [String]
 
     private var sessions: [SessionID: CompanySession] = [:]
+    /// Ended sessions in the order they ended, kept for the idempotency window and then forgotten.
+    private var endedSessions = EndedSessions()
     /// Open (not yet ended) sessions, by the peer agent id that opened them.
     private var openSessionsByPeer: [AgentID: Set<SessionID>] = [:]
     private var openSessionTotal = 0
@@ -173,21 +175,48 @@ public actor CompanyAgent {
     // MARK: - Sans-transport API
 
     /// Handles one inbound event at `now` and returns what to send and which timers to set.
+    ///
+    /// Sessions that ended more than the idempotency window
+    /// (``SessionStateMachine/Configuration/idempotencyWindow``) before `now` are forgotten first,
+    /// so a long-running agent holds a bounded number of sessions.
     public func handle(_ event: TransportEvent, now: Instant) async -> AgentOutput {
+        purgeSessions(endedBefore: now.adding(seconds: -configuration.idempotencyWindow))
         let sessionID: SessionID
         switch event {
         case .envelope(let envelope): sessionID = envelope.session
-        case .undecodable(_, let session, _, _):
-            guard let session, sessions[session] != nil else { return AgentOutput() }
+        case .undecodable(let error, let session, let from, _):
+            // §8: answered only in a session we hold with that peer; otherwise reported locally.
+            guard let session, let state = sessions[session], from == nil || from == state.openedBy else {
+                eventSink.yield(.inputRejected(error, session: session))
+                return AgentOutput()
+            }
             sessionID = session
+        }
+        if case .envelope(let envelope) = event, let state = sessions[sessionID], opensAnew(envelope, state) {
+            // §5.5: a new customer that reuses the id of a session we hold is not answered from that
+            // session's records. The old session is over for us; the hello opens a fresh one.
+            await endSuperseded(sessionID, now: now)
         }
         if sessions[sessionID] == nil {
             guard case .envelope(let envelope) = event, envelope.to == profile.id else { return AgentOutput() }
             if let reason = admission(of: envelope.from) { return refuse(envelope, reason, now: now) }
             var machine = SessionStateMachine(
                 role: .company, session: sessionID, local: profile.id, peer: nil, configuration: configuration)
+            let started = machine.start(now: now)
+            var probe = machine
+            let first = probe.messageReceived(envelope, now: now)
+            let rejected = first.contains { if case .rejected = $0 { true } else { false } }
+            guard !rejected, !probe.phase.isTerminal else {
+                // Rejected (not a `hello`, or no common version): answered, and no state kept
+                // (§4.4), so junk cannot hold a session open. An envelope buffered ahead of a
+                // missing `hello` (§9) is not rejected and keeps its session.
+                var output = AgentOutput()
+                output.envelopes = first.compactMap { if case .send(let sent) = $0 { sent } else { nil } }
+                for case .rejected(let error) in first { eventSink.yield(.messageRejected(sessionID, error)) }
+                return output
+            }
             var output = AgentOutput()
-            output.absorb(machine.start(now: now), session: sessionID)
+            output.absorb(started, session: sessionID)
             sessions[sessionID] = CompanySession(machine: machine, openedBy: envelope.from)
             openSessionsByPeer[envelope.from, default: []].insert(sessionID)
             openSessionTotal += 1
@@ -198,8 +227,36 @@ public actor CompanyAgent {
         return await process(event, session: sessionID, now: now)
     }
 
+    /// Whether `envelope` opens a new session under the id of `state`'s session: a `hello` with
+    /// `seq` 1 that is not a retransmission of the session's own opening `hello` (same `id`,
+    /// `sentAt` and body), from the session's peer or, once the session has ended, from anyone.
+    private func opensAnew(_ envelope: Envelope, _ state: CompanySession) -> Bool {
+        guard envelope.kind == .hello, envelope.sequence == 1, envelope.to == profile.id else { return false }
+        guard envelope.from == state.openedBy || state.machine.phase.isTerminal else { return false }
+        guard let opening = state.transcript.first, opening.kind == .hello else { return false }
+        return opening.id != envelope.id || opening.sentAt != envelope.sentAt || opening.message != envelope.message
+            || opening.from != envelope.from
+    }
+
+    /// Forgets a session replaced by a new one with the same id: its hold is released, it stops
+    /// counting against the limits, and it is reported ended (without telling the peer, who has
+    /// started over).
+    private func endSuperseded(_ session: SessionID, now: Instant) async {
+        guard let state = sessions[session] else { return }
+        if !state.machine.phase.isTerminal {
+            noteEnded(session)
+            let end = SessionEnd(
+                outcome: "failed", error: ParleyError(.sessionClosed, "a new session reused this session id", fault: .remote),
+                endedBy: .company)
+            eventSink.yield(.sessionEnded(session, end))
+        }
+        sessions[session] = nil
+        await store.release(session: session)
+    }
+
     /// Handles a timer expiry of `session`.
     public func timerFired(_ timer: SessionTimer, session: SessionID, now: Instant) async -> AgentOutput {
+        purgeSessions(endedBefore: now.adding(seconds: -configuration.idempotencyWindow))
         guard var state = sessions[session] else { return AgentOutput() }
         let actions = state.machine.timerFired(timer, now: now)
         sessions[session] = state
@@ -250,9 +307,23 @@ public actor CompanyAgent {
     /// Sessions open now (not yet ended): what ``ServiceLimits/openSessions`` counts.
     public var openSessionCount: Int { openSessionTotal }
 
-    /// Forgets finished sessions (call after the idempotency window, ``SessionStateMachine/Configuration/idempotencyWindow``).
+    /// Forgets every finished session now, even within the idempotency window: a late
+    /// retransmission to one of them is then treated as a new session's message.
+    ///
+    /// The agent forgets finished sessions by itself once they have been over for
+    /// ``SessionStateMachine/Configuration/idempotencyWindow`` (on the next event or timer it
+    /// handles), so calling this is never needed to keep memory bounded.
     public func purgeFinishedSessions() {
         sessions = sessions.filter { !$0.value.machine.phase.isTerminal }
+        endedSessions = EndedSessions()
+    }
+
+    /// Forgets the sessions that ended before `instant` and have not been replaced since.
+    private func purgeSessions(endedBefore instant: Instant) {
+        while let (session, endedAt) = endedSessions.popFirst(endedBefore: instant) {
+            guard let state = sessions[session], state.machine.phase.isTerminal, state.endedAt == endedAt else { continue }
+            sessions[session] = nil
+        }
     }
 
     // MARK: - Processing
@@ -263,7 +334,8 @@ public actor CompanyAgent {
         while let current = next {
             guard var state = sessions[session] else { break }
             let before = state.machine.phase
-            let actions = state.machine.consume(current, now: now)
+            var screening = screen(session: session, now: now)
+            let actions = state.machine.consume(current, now: now) { screening.check($0) }
             sessions[session] = state
             if before != state.machine.phase { eventSink.yield(.phaseChanged(session, from: before, to: state.machine.phase)) }
             output.append(await execute(actions, session: session, now: now))
@@ -290,7 +362,7 @@ public actor CompanyAgent {
             case .rejected(let error):
                 eventSink.yield(.messageRejected(session, error))
             case .finish(let end):
-                await finished(session, end)
+                await finished(session, end, now: now)
             case .setTimer, .cancelTimer:
                 break
             }
@@ -311,7 +383,7 @@ public actor CompanyAgent {
                 eventSink.yield(.messageSent(envelope))
             }
             if before != state.machine.phase { eventSink.yield(.phaseChanged(session, from: before, to: state.machine.phase)) }
-            for case .finish(let end) in actions { await finished(session, end) }
+            for case .finish(let end) in actions { await finished(session, end, now: now) }
             return output
         } catch {
             // Our own logic tried to break the protocol: a bug. Fail the session rather than the process.
@@ -319,14 +391,18 @@ public actor CompanyAgent {
             sessions[session] = state
             var output = AgentOutput()
             output.absorb(actions, session: session)
-            for case .finish(let end) in actions { await finished(session, end) }
+            for case .finish(let end) in actions { await finished(session, end, now: now) }
             return output
         }
     }
 
     /// A session ended: it no longer counts against the limits, its hold is released, and it is reported.
-    private func finished(_ session: SessionID, _ end: SessionEnd) async {
+    private func finished(_ session: SessionID, _ end: SessionEnd, now: Instant) async {
         noteEnded(session)
+        if sessions[session]?.endedAt == nil {
+            sessions[session]?.endedAt = now
+            endedSessions.append(session, endedAt: now)
+        }
         await store.release(session: session)
         eventSink.yield(.sessionEnded(session, end))
     }

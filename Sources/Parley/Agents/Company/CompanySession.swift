@@ -20,6 +20,7 @@ struct CompanySession: Sendable {
         var grants: [TokenID: (grant: Message.ConsentGrant, token: ConsentToken)] = [:]
         var data: [TokenID: ConsentedData] = [:]
         var inbox = SerialInbox()
+        var endedAt: Instant?
     }
 
     /// The heap object holding the fields. Only mutated through the accessors below, after
@@ -100,6 +101,12 @@ struct CompanySession: Sendable {
         _modify { yield &storageForWriting().fields.inbox }
     }
 
+    /// When the session ended, once it has (the idempotency window runs from here).
+    var endedAt: Instant? {
+        get { storage.fields.endedAt }
+        _modify { yield &storageForWriting().fields.endedAt }
+    }
+
     mutating func nextProposalID() -> ProposalID {
         proposalCounter += 1
         return ProposalID(stringLiteral: "p\(proposalCounter)")
@@ -124,5 +131,28 @@ struct CompanySession: Sendable {
                     entry.grant.fields.contains(field) && data[entry.grant.tokenID]?.disclosedFields.contains(field) == true
                 }
         }
+    }
+}
+
+/// Ended sessions in the order they ended: a queue the agent drains from the front once each has
+/// been over for the idempotency window. Amortised O(1) per session.
+struct EndedSessions: Sendable {
+    private var entries: [(session: SessionID, endedAt: Instant)] = []
+    private var head = 0
+
+    mutating func append(_ session: SessionID, endedAt: Instant) {
+        entries.append((session, endedAt))
+    }
+
+    /// Removes and returns the oldest entry if it ended before `instant`.
+    mutating func popFirst(endedBefore instant: Instant) -> (SessionID, Instant)? {
+        guard head < entries.count, entries[head].endedAt < instant else { return nil }
+        let entry = entries[head]
+        head += 1
+        if head >= 1024, head * 2 >= entries.count {
+            entries.removeFirst(head)
+            head = 0
+        }
+        return (entry.session, entry.endedAt)
     }
 }

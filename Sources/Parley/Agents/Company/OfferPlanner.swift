@@ -59,7 +59,7 @@ struct OfferPlanner: Sendable {
             while seconds <= window.end.secondsSinceEpoch, examined < 2000 {
                 let start = Instant(secondsSinceEpoch: seconds)
                 let slot = Slot(start: start, end: start.adding(minutes: service.durationMinutes))
-                if start > now, await store.isFree(slot, ignoring: session, now: now) { starts.append(start) }
+                if start > now, await store.isFree(slot, service: service.id, ignoring: session, now: now) { starts.append(start) }
                 seconds += step
                 examined += 1
             }

@@ -247,7 +247,7 @@ extension Instant: WireCodable {
 extension Identifier: WireCodable {
     init(json: JSONValue, path: @autoclosure () -> String) throws(ParleyError) {
         let text = try String(json: json, path: path())
-        guard let value = Identifier(text) else {
+        guard let value = Identifier(rawValue: text) else {
             throw ParleyError(.invalidField, "\(path()): not a valid \(Kind.name) (1 to 256 printable ASCII characters)")
         }
         self = value

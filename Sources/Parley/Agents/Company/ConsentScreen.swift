@@ -1,0 +1,65 @@
+/// A company's check of the consent a customer's message carries, run by the session state
+/// machine before the message is admitted (``SessionStateMachine/messageReceived(_:now:screen:)``):
+/// a grant whose token is not what the grant says, or a disclosure its token does not cover, is
+/// rejected and changes nothing (`Spec/PROTOCOL.md` §7, §8; `Spec/CONSENT.md` §7).
+struct ConsentScreen {
+    /// This company: every token's required audience.
+    let audience: AgentID
+    /// The session the message arrived in: a token bound to a session must name this one.
+    let session: SessionID
+    /// The company's revocations.
+    let ledger: ConsentLedger
+    /// Tokens granted and admitted in the session, by id: those the agent recorded, and those
+    /// admitted since this screen was made (a grant and a disclosure buffered behind it are
+    /// admitted in one pass, before the agent has handled the grant).
+    var grants: [TokenID: ConsentToken]
+    let now: Instant
+
+    /// The error that rejects `envelope`, or `nil` when its consent is in order (then the machine
+    /// admits it: the screen runs after every other rule, and remembers the tokens it let through).
+    mutating func check(_ envelope: Envelope) -> ParleyError? {
+        do throws(ParleyError) {
+            switch envelope.message {
+            case .consentGrant(let grant):
+                grants[grant.tokenID] = try verify(grant)
+            case .accept(let accept):
+                var tokens = grants
+                for grant in accept.grants { tokens[grant.tokenID] = try verify(grant) }
+                for disclosure in accept.disclosures { try check(disclosure, tokens: tokens) }
+                grants = tokens
+            case .disclose(let disclosure):
+                try check(disclosure, tokens: grants)
+            default:
+                break
+            }
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// The grant's token, once it is known to say what the grant says, to be for this company and
+    /// session, and to be neither revoked nor expired.
+    func verify(_ grant: Message.ConsentGrant) throws(ParleyError) -> ConsentToken {
+        let token = try ConsentToken(serialized: grant.token)
+        guard token.id == grant.tokenID else {
+            throw ParleyError(.invalidField, "body.tokenId: '\(grant.tokenID)' is not the token's id '\(token.id)'")
+        }
+        // CONSENT.md §7 step 3, with this company's own revocation knowledge.
+        guard !ledger.isRevoked(token.id) else {
+            throw ParleyError(.tokenRevoked, "token '\(token.id)' was revoked")
+        }
+        try token.checkCaveats(
+            for: ConsentUse(
+                audience: audience, purpose: grant.purpose, fields: Set(grant.fields), at: now, session: session,
+                retention: RetentionPeriod(days: grant.retentionDays)))
+        return token
+    }
+
+    private func check(_ disclosure: Message.Disclose, tokens: [TokenID: ConsentToken]) throws(ParleyError) {
+        guard let token = tokens[disclosure.tokenID] else {
+            throw ParleyError(.fieldNotGranted, "no usable grant '\(disclosure.tokenID)' in this session")
+        }
+        _ = try ConsentedData(values: disclosure.data, token: token, holder: audience, session: session)
+    }
+}
