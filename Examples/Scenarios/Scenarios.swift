@@ -3,9 +3,14 @@ public import Parley
 /// The reference scenarios of `scenarios.md`, played between real agents.
 public enum Scenarios {
     /// Lisa's wishes for S1: ideally 12:00 on 3 May, 10:00–12:00 also fine, a women's haircut, at most 60 €.
-    public static let haircutWishes = Wishes(
-        service: "haircut", windows: [World.window(may: 3, from: (12, 0), to: (12, 0)), World.window(may: 3, from: (10, 0), to: (12, 0))],
-        preferredStart: World.may(3, 12), priceCeiling: Money(amount: 6000, currency: "EUR"), answers: ["service": "haircut-women"])
+    public static let haircutWishes = haircutWishes(on: World.s1Day)
+
+    /// Lisa's S1 wishes laid out on `day`: ideally 12:00, 10:00–12:00 also fine, a women's haircut, at most 60 €.
+    public static func haircutWishes(on day: ScenarioDay) -> Wishes {
+        Wishes(
+            service: "haircut", windows: [day.window(from: (12, 0), to: (12, 0)), day.window(from: (10, 0), to: (12, 0))],
+            preferredStart: day.at(12), priceCeiling: Money(amount: 6000, currency: "EUR"), answers: ["service": "haircut-women"])
+    }
 
     /// S1: the 2018 hair-salon call, bot to bot.
     public static func haircut(stage: Stage = Stage()) async -> ScenarioRun {
@@ -23,9 +28,14 @@ public enum Scenarios {
     }
 
     /// Lisa's wishes for S2: a table for four next Wednesday (6 May) at 18:00.
-    public static let restaurantWishes = Wishes(
-        service: "table", windows: [World.window(may: 6, from: (18, 0), to: (18, 0))], preferredStart: World.may(6, 18),
-        partySize: 4, walkInQuestions: ["wait-time": "How long is the wait usually?"])
+    public static let restaurantWishes = restaurantWishes(on: ScenarioDay(year: 2026, month: 5, day: 6))
+
+    /// Lisa's S2 wishes laid out on `day`: a table for four at 18:00.
+    public static func restaurantWishes(on day: ScenarioDay) -> Wishes {
+        Wishes(
+            service: "table", windows: [day.window(from: (18, 0), to: (18, 0))], preferredStart: day.at(18), partySize: 4,
+            walkInQuestions: ["wait-time": "How long is the wait usually?"])
+    }
 
     /// S2: a table for four next Wednesday at 18:00 at a restaurant that books only from five.
     public static func restaurant(stage: Stage = Stage()) async -> ScenarioRun {
