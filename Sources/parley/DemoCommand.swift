@@ -3,7 +3,12 @@ import ParleyScenarios
 
 /// `parley demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE]`.
 enum DemoCommand {
-    static let usage = "usage: parley demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE]"
+    static let usage = """
+        usage: parley demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE]
+
+        The demo plays on a fixed clock (2026-04-30T09:00:00Z, the scenarios' 3 May 2026 calendar) and
+        fixed seeds, so that its output is the same on every run and can be checked byte for byte.
+        """
 
     static func run(_ arguments: [String]) async -> Int32 {
         let options = Options(arguments, flags: ["--json"])
