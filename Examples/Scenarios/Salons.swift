@@ -51,6 +51,11 @@ public enum Salons {
         return (agent, store)
     }
 
+    /// The S1 salon with its diary and opening hours (09:00–18:00) laid out on `day`.
+    public static func salon(on day: ScenarioDay) -> (CompanyAgent, InMemoryBookingStore) {
+        salon(bookings: s1Bookings(on: day), openingHours: [day.window(from: (9, 0), to: (18, 0))])
+    }
+
     /// The S1 salon run as a live service from `day` on (e.g. tomorrow on the clock it runs on):
     /// open 09:00–18:00 for 14 days, with the S1 diary on `day`.
     public static func liveSalon(from day: ScenarioDay) -> (CompanyAgent, InMemoryBookingStore) {

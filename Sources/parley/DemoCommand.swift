@@ -8,6 +8,8 @@ enum DemoCommand {
 
         The demo plays on a fixed clock (2026-04-30T09:00:00Z, the scenarios' 3 May 2026 calendar) and
         fixed seeds, so that its output is the same on every run and can be checked byte for byte.
+        --now TIME   start the clock at TIME instead (RFC 3339 UTC); the calendars move with it
+                     (the salons' day is 3 days later, the restaurant's 6)
         """
 
     static func run(_ arguments: [String]) async -> Int32 {
@@ -16,18 +18,26 @@ enum DemoCommand {
             Console.error(options.problem.map { "parley demo: \($0)\n\(usage)" } ?? usage)
             return 64
         }
+        var now = World.now
+        if let text = options.string("--now") {
+            guard let start = Instant(rfc3339: text) else {
+                Console.error("parley demo: --now needs an RFC 3339 UTC time such as 2026-04-30T09:00:00Z, not '\(text)'\n\(usage)")
+                return 64
+            }
+            now = start
+        }
         let runs: [(String?, ScenarioRun)]
         switch name {
-        case "haircut": runs = [(nil, await Scenarios.haircut())]
-        case "restaurant": runs = [(nil, await Scenarios.restaurant())]
-        case "three-salons": runs = [(nil, await Scenarios.threeSalons())]
+        case "haircut": runs = [(nil, await Scenarios.haircut(stage: Stage(now: now)))]
+        case "restaurant": runs = [(nil, await Scenarios.restaurant(stage: Stage(now: now)))]
+        case "three-salons": runs = [(nil, await Scenarios.threeSalons(stage: Stage(now: now)))]
         case "give-and-take":
             var all: [(String?, ScenarioRun)] = []
             for policy in Scenarios.MarketingPolicy.allCases {
                 all.append(
                     (
                         "policy: \(policy.rawValue) (the person answers yes when asked)",
-                        await Scenarios.giveAndTake(policy: policy, personSays: true).0
+                        await Scenarios.giveAndTake(policy: policy, personSays: true, stage: Stage(now: now)).0
                     ))
             }
             runs = all
@@ -52,7 +62,7 @@ enum DemoCommand {
                 return 1
             }
             let event = CalendarEvent(confirm: booking.confirmation, company: booking.company, summary: "Haircut at Salon Krause")
-            guard Console.writeFile(path: path, bytes: Array(event.iCalendar(stamp: World.now).utf8)) else {
+            guard Console.writeFile(path: path, bytes: Array(event.iCalendar(stamp: now).utf8)) else {
                 Console.error("parley demo: cannot write \(path)")
                 return 73
             }
