@@ -46,7 +46,10 @@ public struct ConformanceProfile: Sendable {
     /// `now` in Europe/Berlin (1: tomorrow).
     public init(now: Instant, daysAhead: Int = 1) {
         self.now = now
-        let zone = LocalTime(timeZone: "Europe/Berlin")!
+        // Europe/Berlin, or UTC on a platform without time zone data.
+        guard let zone = LocalTime(timeZone: "Europe/Berlin") ?? LocalTime(timeZone: "UTC") else {
+            preconditionFailure("the platform knows no UTC time zone")
+        }
         let today = zone.components(of: now)
         // Whole days from local noon never cross a date twice, whatever the daylight-saving switches.
         let noon = zone.instant(year: today.year, month: today.month, day: today.day, hour: 12)

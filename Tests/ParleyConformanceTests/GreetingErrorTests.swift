@@ -56,3 +56,21 @@ struct GreetingErrorTests {
         #expect(result.outcome == .pass, "\(result.outcome)")
     }
 }
+
+@Suite("Conformance: the suite's clock")
+struct ConformanceClockTests {
+    /// Issue 13 §D: the suite's windows, offers and tokens follow the clock it runs on, so that a
+    /// peer on the real clock finds them in the future (they were fixed in May 2026).
+    @Test func windowsAndExpiriesFollowTheClock() {
+        let now = Instant(rfc3339: "2026-12-02T18:00:00Z")!
+        let profile = ConformanceProfile(now: now)
+        // Tomorrow, 3 December 2026, 10:00–12:00 in Berlin (CET, UTC+1).
+        #expect(
+            profile.freeWindow
+                == TimeWindow(start: Instant(rfc3339: "2026-12-03T09:00:00Z")!, end: Instant(rfc3339: "2026-12-03T11:00:00Z")!))
+        #expect(profile.busyWindow.start == Instant(rfc3339: "2026-12-03T11:00:00Z")!)
+        #expect(profile.wideWindow.start > now && profile.expiry > profile.wideWindow.end)
+        let onTheSystemClock = ConformanceProfile()
+        #expect(onTheSystemClock.freeWindow.start > SystemClock().now)
+    }
+}
