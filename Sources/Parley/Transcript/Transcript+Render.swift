@@ -37,7 +37,9 @@ struct DialogueFormatter {
 
     /// `09:00:00  from → to  sentence`.
     func line(for envelope: Envelope) -> String {
-        "\(clock.local(envelope.sentAt).secondText)  \(envelope.from) → \(envelope.to)  \(sentence(for: envelope.message))"
+        let sent = envelope.sentAt
+        let offset = clock.isAmbiguous(sent) ? " (UTC\(clock.offsetText(at: sent)))" : ""
+        return "\(clock.local(sent).secondText)\(offset)  \(envelope.from) → \(envelope.to)  \(sentence(for: envelope.message))"
     }
 
     /// `kind: what it says`.
@@ -79,7 +81,7 @@ struct DialogueFormatter {
     func describe(_ request: Message.Request) -> String {
         var parts = [request.service]
         parts.append(spans(request.windows))
-        if let preferred = request.preferredStart { parts.append("ideally \(clock.local(preferred).minuteText)") }
+        if let preferred = request.preferredStart { parts.append("ideally \(clock.timeText(preferred))") }
         if let minutes = request.durationMinutes { parts.append("\(minutes) min") }
         if let size = request.partySize { parts.append("for \(size)") }
         if let ceiling = request.priceCeiling { parts.append("at most \(ceiling)") }
@@ -157,7 +159,7 @@ struct DialogueFormatter {
 
     func describe(_ reschedule: Message.Reschedule) -> String {
         var text = "booking \(reschedule.booking) to \(spans(reschedule.windows))"
-        if let preferred = reschedule.preferredStart { text += ", ideally \(clock.local(preferred).minuteText)" }
+        if let preferred = reschedule.preferredStart { text += ", ideally \(clock.timeText(preferred))" }
         return text
     }
 

@@ -87,6 +87,20 @@ struct DaylightSavingTests {
         #expect(zone.dayAndTime(Self.afterTheGap, year: 2027) == "28 Mar 03:15")
     }
 
+    @Test("a dialogue sent during the repeated hour shows each send time's UTC offset")
+    func dialogueInTheRepeatedHour() throws {
+        let envelopes = [Self.firstQuarterPastTwo, Self.secondQuarterPastTwo].enumerated().map { index, instant in
+            Envelope(
+                id: MessageID(stringLiteral: "c\(index + 1)"), session: "s-dst", from: "assistant.example/lisa", to: "salon.example/bot",
+                sequence: index + 1, sentAt: instant,
+                message: index == 0 ? .hello(.init(role: .customer)) : .close(.init(outcome: "done")))
+        }
+        let lines = try Transcript(envelopes: envelopes).render(timeZone: "Europe/Berlin").split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first?.hasPrefix("02:15:00 (UTC+02:00)  ") == true, "\(lines)")
+        #expect(lines.last?.hasPrefix("02:15:00 (UTC+01:00)  ") == true, "\(lines)")
+    }
+
     /// Writes the daylight-saving samples for `Tests/interop/check_ics.py` when `PARLEY_ICS_OUT` names a directory.
     @Test("writes the daylight-saving samples for the Python interop check when PARLEY_ICS_OUT is set")
     func writeSamples() throws {
