@@ -20,10 +20,12 @@ public struct LocalTime: Hashable, Sendable {
     /// it, e.g. 02:15 on 31 October 2027 in Berlin happens first in summer time, then in winter time).
     public enum Resolution: Hashable, Sendable {
         /// The earlier instant: in an overlap the first occurrence (the offset before the change);
-        /// in a gap the wall time read with the offset before the change (which lands after the gap).
+        /// in a gap the instant just as far before the gap's end as the wall time is after its
+        /// start (02:30 on 28 March 2027 in Berlin: 01:30 CET).
         case earlier
         /// The later instant: in an overlap the second occurrence (the offset after the change);
-        /// in a gap the wall time read with the offset after the change (which lands before the gap).
+        /// in a gap the wall time read with the offset it had before the change (02:30 on
+        /// 28 March 2027 in Berlin: 03:30 CEST).
         case later
         /// No instant: the caller must ask the person which one is meant.
         case refuse
@@ -59,9 +61,9 @@ public struct LocalTime: Hashable, Sendable {
     public func isAmbiguous(_ instant: Instant) -> Bool { zone.isAmbiguous(instant) }
 
     /// The instant of a local wall-clock time, as ``instant(year:month:day:hour:minute:resolving:)``
-    /// with ``Resolution/later``: in an overlap the second occurrence, in a gap the wall time read
-    /// with the offset after the change. Use the `resolving:` form when the time may fall into a
-    /// daylight-saving change and the person must decide.
+    /// with ``Resolution/later``: in an overlap the second occurrence, in a gap the instant after
+    /// it. Use the `resolving:` form when the time may fall into a daylight-saving change and the
+    /// person must decide.
     public func instant(year: Int, month: Int, day: Int, hour: Int, minute: Int = 0) -> Instant {
         let days = Instant.daysFromCivil(year: year, month: month, day: day)
         let naive = Instant(secondsSinceEpoch: Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60))

@@ -44,6 +44,9 @@ struct DaylightSavingTests {
         #expect(
             Self.berlin.instant(year: 2027, month: 3, day: 28, hour: 2, minute: 30, resolving: .later)
                 == Instant(rfc3339: "2027-03-28T01:30:00Z"))
+        // The form without `resolving:` is documented as `.later`.
+        #expect(Self.berlin.instant(year: 2027, month: 10, day: 31, hour: 2, minute: 15) == Self.secondQuarterPastTwo)
+        #expect(Self.berlin.instant(year: 2027, month: 3, day: 28, hour: 2, minute: 30) == Instant(rfc3339: "2027-03-28T01:30:00Z"))
         // An ordinary time has one instant whatever the resolution.
         #expect(
             Self.berlin.instant(year: 2027, month: 10, day: 31, hour: 10, resolving: .refuse) == Instant(rfc3339: "2027-10-31T09:00:00Z"))
