@@ -2,19 +2,24 @@ import Parley
 
 /// `parley simulate --sessions N --seed S --drop P --duplicate P --reorder P [--corrupt P]`.
 enum SimulateCommand {
-    static let usage =
-        "usage: parley simulate [--sessions N] [--seed S] [--drop P] [--duplicate P] [--reorder P] [--corrupt P] [--concurrency N]"
+    static let usage = """
+        usage: parley simulate [--sessions N] [--seed S] [--drop P] [--duplicate P] [--reorder P] [--corrupt P] [--concurrency N]
+
+        Without --seed the run draws a random seed; the summary prints it, and --seed S replays the run exactly.
+        """
 
     static func run(_ arguments: [String]) async -> Int32 {
         var options = Options(arguments)
         let sessions = options.integer("--sessions") ?? 1000
-        let seed = options.integer("--seed") ?? 1
+        let seed = options.integer("--seed") ?? Int.random(in: 0...Int.max)
         let concurrency = options.integer("--concurrency") ?? 64
         let drop = options.probability("--drop") ?? 0
         let duplicate = options.probability("--duplicate") ?? 0
         let reorder = options.probability("--reorder") ?? 0
         let corrupt = options.probability("--corrupt") ?? 0
-        if let problem = options.problem ?? (sessions < 1 || concurrency < 1 ? "sessions and concurrency must be positive" : nil) {
+        if let problem = options.problem ?? (sessions < 1 || concurrency < 1 ? "sessions and concurrency must be positive" : nil)
+            ?? (seed < 0 ? "--seed needs a whole number from 0, not \(seed)" : nil)
+        {
             Console.error("parley simulate: \(problem)\n\(usage)")
             return 64
         }
