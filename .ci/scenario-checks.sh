@@ -21,6 +21,12 @@ echo "-- parley demo haircut --ics: parsed by icalendar"
 $parley demo haircut --ics "$work/s1.ics" > /dev/null
 python3 Tests/interop/check_ics.py "$work/s1.ics" --expect-start 2026-05-03T10:00 --tz Europe/Berlin
 
+echo "-- daylight saving: Berlin 2027-03-28 03:15 and both 02:15s of 2027-10-31, parsed by icalendar"
+PARLEY_ICS_OUT="$work/dst" swift test --filter "DaylightSavingTests/writeSamples" > "$work/dst.log" 2>&1 || { cat "$work/dst.log"; exit 1; }
+python3 Tests/interop/check_ics.py "$work/dst/dst-2027-03-28-0315.ics" --expect-start 2027-03-28T03:15 --tz Europe/Berlin --expect-utc 2027-03-28T01:15
+python3 Tests/interop/check_ics.py "$work/dst/dst-2027-10-31-0215-first.ics" --expect-utc 2027-10-31T00:15
+python3 Tests/interop/check_ics.py "$work/dst/dst-2027-10-31-0215-second.ics" --expect-utc 2027-10-31T01:15
+
 echo "-- parley validate: 3 valid and 2 broken lines"
 head -n 3 "$work/s1.jsonl" > "$work/mixed.jsonl"
 printf '{"parley":1,"type":"hello"\n' >> "$work/mixed.jsonl"

@@ -25,12 +25,15 @@ public enum Salons {
     public static let openingHours = [World.window(may: 3, from: (9, 0), to: (18, 0))]
 
     /// The S1 salon's diary on 3 May: 12:00 is taken, 10:00 is free for 45 minutes only.
-    public static func s1Bookings() -> [BookingRecord] {
+    public static func s1Bookings() -> [BookingRecord] { s1Bookings(on: World.s1Day) }
+
+    /// The S1 salon's diary laid out on `day`: 12:00 is taken, 10:00 is free for 45 minutes only.
+    public static func s1Bookings(on day: ScenarioDay) -> [BookingRecord] {
         [
-            World.taken("X-1", may: 3, from: (9, 0), to: (10, 0)),
-            World.taken("X-2", may: 3, from: (10, 45), to: (11, 45)),
-            World.taken("X-3", may: 3, from: (11, 45), to: (13, 15)),
-            World.taken("X-4", may: 3, from: (14, 30), to: (15, 30)),
+            World.taken("X-1", on: day, from: (9, 0), to: (10, 0)),
+            World.taken("X-2", on: day, from: (10, 45), to: (11, 45)),
+            World.taken("X-3", on: day, from: (11, 45), to: (13, 15)),
+            World.taken("X-4", on: day, from: (14, 30), to: (15, 30)),
         ]
     }
 
@@ -48,9 +51,28 @@ public enum Salons {
         return (agent, store)
     }
 
-    /// The restaurant of S2: reservations only from five people; quiet on Wednesdays.
-    public static func restaurant() -> (CompanyAgent, InMemoryBookingStore) {
-        let store = InMemoryBookingStore(openingHours: [World.window(may: 6, from: (17, 0), to: (23, 0))])
+    /// The S1 salon with its diary and opening hours (09:00–18:00) laid out on `day`.
+    public static func salon(on day: ScenarioDay) -> (CompanyAgent, InMemoryBookingStore) {
+        salon(bookings: s1Bookings(on: day), openingHours: [day.window(from: (9, 0), to: (18, 0))])
+    }
+
+    /// The S1 salon run as a live service from `day` on (e.g. tomorrow on the clock it runs on):
+    /// open 09:00–18:00 for 14 days, with the S1 diary on `day`.
+    public static func liveSalon(from day: ScenarioDay) -> (CompanyAgent, InMemoryBookingStore) {
+        salon(bookings: s1Bookings(on: day), openingHours: day.daily(from: (9, 0), to: (18, 0), count: 14))
+    }
+
+    /// The S2 restaurant run as a live service from `day` on: open 17:00–23:00 for 14 days.
+    public static func liveRestaurant(from day: ScenarioDay) -> (CompanyAgent, InMemoryBookingStore) {
+        restaurant(openingHours: day.daily(from: (17, 0), to: (23, 0), count: 14))
+    }
+
+    /// The restaurant of S2: reservations only from five people; quiet on Wednesdays. Open
+    /// 17:00–23:00 on 6 May 2026 unless other `openingHours` are given.
+    public static func restaurant(
+        openingHours: [TimeWindow] = [World.window(may: 6, from: (17, 0), to: (23, 0))]
+    ) -> (CompanyAgent, InMemoryBookingStore) {
+        let store = InMemoryBookingStore(openingHours: openingHours)
         var policy = CompanyPolicy()
         policy.minimumPartySize = 5
         policy.walkInText = "We only take reservations for five or more. For four, just come in."

@@ -17,12 +17,22 @@ public struct ScenarioRun: Sendable {
 /// Wires agents together over in-process transports on a manual clock.
 public struct Stage: Sendable {
     /// The clock every agent reads.
-    public let clock = ManualClock(now: World.now)
+    public let clock: ManualClock
+    /// The day S1 and the other salon scenarios play on: three days after the clock's start
+    /// (3 May 2026 for the fixed world).
+    public let day: ScenarioDay
+    /// The day S2 plays on: six days after the clock's start (Wednesday 6 May 2026 for the fixed world).
+    public let restaurantDay: ScenarioDay
     /// Whether every envelope is round-tripped through the JSON wire codec.
     public var throughWire = true
 
-    public init(throughWire: Bool = true) {
+    /// A stage whose clock starts at `now` (by default the fixed world's 30 April 2026, 11:00 in
+    /// Berlin, so that runs replay exactly); the scenarios' calendars are laid out relative to it.
+    public init(throughWire: Bool = true, now: Instant = World.now) {
         self.throughWire = throughWire
+        clock = ManualClock(now: now)
+        day = ScenarioDay.following(now, days: 3)
+        restaurantDay = ScenarioDay.following(now, days: 6)
     }
 
     /// A customer agent for Lisa.

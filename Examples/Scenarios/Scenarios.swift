@@ -3,13 +3,18 @@ public import Parley
 /// The reference scenarios of `scenarios.md`, played between real agents.
 public enum Scenarios {
     /// Lisa's wishes for S1: ideally 12:00 on 3 May, 10:00–12:00 also fine, a women's haircut, at most 60 €.
-    public static let haircutWishes = Wishes(
-        service: "haircut", windows: [World.window(may: 3, from: (12, 0), to: (12, 0)), World.window(may: 3, from: (10, 0), to: (12, 0))],
-        preferredStart: World.may(3, 12), priceCeiling: Money(amount: 6000, currency: "EUR"), answers: ["service": "haircut-women"])
+    public static let haircutWishes = haircutWishes(on: World.s1Day)
+
+    /// Lisa's S1 wishes laid out on `day`: ideally 12:00, 10:00–12:00 also fine, a women's haircut, at most 60 €.
+    public static func haircutWishes(on day: ScenarioDay) -> Wishes {
+        Wishes(
+            service: "haircut", windows: [day.window(from: (12, 0), to: (12, 0)), day.window(from: (10, 0), to: (12, 0))],
+            preferredStart: day.at(12), priceCeiling: Money(amount: 6000, currency: "EUR"), answers: ["service": "haircut-women"])
+    }
 
     /// S1: the 2018 hair-salon call, bot to bot.
     public static func haircut(stage: Stage = Stage()) async -> ScenarioRun {
-        await book(at: Salons.salon(), customer: stage.lisa(wishes: haircutWishes), stage: stage)
+        await book(at: Salons.salon(on: stage.day), customer: stage.lisa(wishes: haircutWishes(on: stage.day)), stage: stage)
     }
 
     /// Connects `customer` to one company, books, and collects the run.
@@ -23,28 +28,35 @@ public enum Scenarios {
     }
 
     /// Lisa's wishes for S2: a table for four next Wednesday (6 May) at 18:00.
-    public static let restaurantWishes = Wishes(
-        service: "table", windows: [World.window(may: 6, from: (18, 0), to: (18, 0))], preferredStart: World.may(6, 18),
-        partySize: 4, walkInQuestions: ["wait-time": "How long is the wait usually?"])
+    public static let restaurantWishes = restaurantWishes(on: ScenarioDay(year: 2026, month: 5, day: 6))
+
+    /// Lisa's S2 wishes laid out on `day`: a table for four at 18:00.
+    public static func restaurantWishes(on day: ScenarioDay) -> Wishes {
+        Wishes(
+            service: "table", windows: [day.window(from: (18, 0), to: (18, 0))], preferredStart: day.at(18), partySize: 4,
+            walkInQuestions: ["wait-time": "How long is the wait usually?"])
+    }
 
     /// S2: a table for four next Wednesday at 18:00 at a restaurant that books only from five.
     public static func restaurant(stage: Stage = Stage()) async -> ScenarioRun {
-        await book(at: Salons.restaurant(), customer: stage.lisa(wishes: restaurantWishes), stage: stage)
+        await book(
+            at: Salons.restaurant(openingHours: [stage.restaurantDay.window(from: (17, 0), to: (23, 0))]),
+            customer: stage.lisa(wishes: restaurantWishes(on: stage.restaurantDay)), stage: stage)
     }
 
     /// S3: three salons asked at once; the offer nearest 12:00 (then the cheapest) wins.
     public static func threeSalons(stage: Stage = Stage()) async -> ScenarioRun {
-        let hours = Salons.openingHours
+        let hours = [stage.day.window(from: (9, 0), to: (18, 0))]
         func busyExcept(_ free: (Int, Int)) -> [BookingRecord] {
             // Everything on 3 May is taken except one 45-minute slot.
-            let start = World.may(3, free.0, free.1)
+            let start = stage.day.at(free.0, free.1)
             return [
                 BookingRecord(
                     id: "X-a", customer: "assistant.example/other", session: "s-earlier", service: "haircut-women",
-                    slot: Slot(start: World.may(3, 9), end: start), price: Money(amount: 0, currency: "EUR"), heldFor: nil),
+                    slot: Slot(start: stage.day.at(9), end: start), price: Money(amount: 0, currency: "EUR"), heldFor: nil),
                 BookingRecord(
                     id: "X-b", customer: "assistant.example/other", session: "s-earlier", service: "haircut-women",
-                    slot: Slot(start: start.adding(minutes: 45), end: World.may(3, 18)), price: Money(amount: 0, currency: "EUR"),
+                    slot: Slot(start: start.adding(minutes: 45), end: stage.day.at(18)), price: Money(amount: 0, currency: "EUR"),
                     heldFor: nil),
             ]
         }
@@ -55,7 +67,7 @@ public enum Scenarios {
         let (south, southStore) = Salons.salon(
             id: "south.example/bot", name: "Salon Süd", price: 4000, bookings: busyExcept((11, 30)), openingHours: hours, prefix: "S")
         let wishes = Wishes(
-            service: "haircut-women", windows: [World.window(may: 3, from: (10, 0), to: (14, 0))], preferredStart: World.may(3, 12),
+            service: "haircut-women", windows: [stage.day.window(from: (10, 0), to: (14, 0))], preferredStart: stage.day.at(12),
             priceCeiling: Money(amount: 6000, currency: "EUR"))
         let lisa = stage.lisa(wishes: wishes)
         for salon in [north, centre, south] { await stage.connect(lisa, to: salon) }
@@ -89,17 +101,20 @@ public enum Scenarios {
         }
         let counter = ApprovalCounter(answer: personSays)
         let wishes = Wishes(
-            service: "haircut-women", windows: [World.window(may: 3, from: (10, 0), to: (12, 0))], preferredStart: World.may(3, 10),
+            service: "haircut-women", windows: [stage.day.window(from: (10, 0), to: (12, 0))], preferredStart: stage.day.at(10),
             priceCeiling: Money(amount: 6000, currency: "EUR"))
         let lisa = stage.lisa(wishes: wishes, policy: PrivacyPolicy(rules: rules), approval: { request in await counter.ask(request) })
-        let run = await book(at: Salons.salon(addOns: [Salons.newsletterDiscount], bookings: []), customer: lisa, stage: stage)
+        let run = await book(
+            at: Salons.salon(
+                addOns: [Salons.newsletterDiscount], bookings: [], openingHours: [stage.day.window(from: (9, 0), to: (18, 0))]),
+            customer: lisa, stage: stage)
         return (run, await counter.count)
     }
 
     /// S7: a colour treatment needs a consultation: the salon hands over to a person.
     public static func handoff(stage: Stage = Stage()) async -> ScenarioRun {
-        let wishes = Wishes(service: "colour", windows: [World.window(may: 3, from: (9, 0), to: (17, 0))], preferredStart: World.may(3, 14))
-        return await book(at: Salons.salon(), customer: stage.lisa(wishes: wishes), stage: stage)
+        let wishes = Wishes(service: "colour", windows: [stage.day.window(from: (9, 0), to: (17, 0))], preferredStart: stage.day.at(14))
+        return await book(at: Salons.salon(on: stage.day), customer: stage.lisa(wishes: wishes), stage: stage)
     }
 }
 

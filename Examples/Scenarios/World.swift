@@ -11,8 +11,11 @@ public enum World {
 
     /// An instant on a day of May 2026 at a Berlin wall-clock time.
     public static func may(_ day: Int, _ hour: Int, _ minute: Int = 0) -> Instant {
-        berlin.instant(year: 2026, month: 5, day: day, hour: hour, minute: minute)
+        ScenarioDay(year: 2026, month: 5, day: day).at(hour, minute)
     }
+
+    /// The day S1 plays on: Sunday 3 May 2026.
+    public static let s1Day = ScenarioDay(year: 2026, month: 5, day: 3)
 
     /// A window of start times on a day of May 2026, Berlin time.
     public static func window(may day: Int, from: (Int, Int), to: (Int, Int)) -> TimeWindow {
@@ -35,10 +38,10 @@ public enum World {
     ])
 
     /// A booking another customer holds.
-    static func taken(_ reference: BookingReference, may day: Int, from: (Int, Int), to: (Int, Int)) -> BookingRecord {
+    static func taken(_ reference: BookingReference, on day: ScenarioDay, from: (Int, Int), to: (Int, Int)) -> BookingRecord {
         BookingRecord(
             id: reference, customer: "assistant.example/other", session: "s-earlier", service: "haircut-women",
-            slot: Slot(start: may(day, from.0, from.1), end: may(day, to.0, to.1)), price: Money(amount: 4500, currency: "EUR"),
+            slot: Slot(start: day.at(from.0, from.1), end: day.at(to.0, to.1)), price: Money(amount: 4500, currency: "EUR"),
             heldFor: nil)
     }
 }

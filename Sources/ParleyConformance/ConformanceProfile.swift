@@ -1,13 +1,21 @@
 public import Parley
 
-/// What the suite assumes about the world the peer lives in. The defaults are the S1 hair-salon
-/// world of `scenarios.md`, which `parley serve --role company --scenario salon` and
-/// `parley serve --role customer --scenario haircut` play; another implementation under test
-/// runs that scenario too, or passes a profile of its own.
+/// What the suite assumes about the world the peer lives in: the S1 hair-salon world of
+/// `scenarios.md`, laid out relative to a clock. `parley serve --role company --scenario salon`
+/// and `parley serve --role customer --scenario haircut` play it on the same clock (tomorrow in
+/// Europe/Berlin); another implementation under test runs that scenario too, or passes a profile
+/// of its own.
 public struct ConformanceProfile: Sendable {
+    /// The instant the suite takes as "now": it writes it into `sentAt`, and the offers and
+    /// consent tokens it makes expire relative to it (30 days later), so that a peer on the same
+    /// clock finds them valid.
+    public var now: Instant
     /// The suite's agent id when it plays the customer.
     public var customerID: AgentID = "conformance.example/customer"
-    /// The company peer's agent id (the suite addresses its hellos to it).
+    /// The company peer's agent id (the suite addresses its hellos to it). A company speaks only
+    /// after the customer's hello, so the suite cannot learn it: pass it (`--peer-id`) unless it
+    /// is the S1 salon's. When the suite plays the company it answers as whatever company the
+    /// customer's hello addresses.
     public var companyID: AgentID = "salon.example/bot"
     /// A service the company offers by exact name, and a category with several services (it asks which).
     public var service = "haircut-women"
@@ -15,21 +23,44 @@ public struct ConformanceProfile: Sendable {
     public var category = "haircut"
     /// A service that needs a person: the company hands off.
     public var handoffService = "colour"
-    /// A window with free time for ``service`` (S1: 3 May 10:00–12:00 Berlin, where 10:00 is free).
-    public var freeWindow = TimeWindow(start: Instant(rfc3339: "2026-05-03T08:00:00Z")!, end: Instant(rfc3339: "2026-05-03T10:00:00Z")!)
-    /// A window with plenty of free time, for cases that book several times in one run (S1: 3 May 09:00–18:00).
-    public var wideWindow = TimeWindow(start: Instant(rfc3339: "2026-05-03T07:00:00Z")!, end: Instant(rfc3339: "2026-05-03T16:00:00Z")!)
+    /// A window with free time for ``service`` (S1: 10:00–12:00 local on the scenario's day, where 10:00 is free).
+    public var freeWindow: TimeWindow
+    /// A window with plenty of free time, for cases that book several times in one run (S1: 09:00–18:00).
+    public var wideWindow: TimeWindow
     /// A window where nothing is free, so the company counter-offers (S1: exactly 12:00).
-    public var busyWindow = TimeWindow(start: Instant(rfc3339: "2026-05-03T10:00:00Z")!, end: Instant(rfc3339: "2026-05-03T10:00:00Z")!)
+    public var busyWindow: TimeWindow
     /// The personal data the suite discloses when it plays the customer.
     public var personalData: [DataField: String] = [.givenName: "Conformance", .familyName: "Kit", .email: "kit@example.org"]
     /// What the suite's company asks for when it plays the company (declared on every proposal).
     public var requirement = DataRequirement(fields: [.givenName], purpose: .booking, retentionDays: 30)
     /// A requirement the suite's customer peer's policy refuses (S1: Lisa shares only her first name).
     public var refusedRequirement = DataRequirement(fields: [.phone], purpose: .booking, retentionDays: 30)
-    /// The time zone the suite's company puts on proposals.
+    /// The time zone the suite's company puts on proposals, and the windows' zone.
     public var timeZone = "Europe/Berlin"
 
-    /// The S1 defaults.
-    public init() {}
+    /// The S1 profile on the system clock: the windows lie on tomorrow's date in Europe/Berlin.
+    public init() {
+        self.init(now: SystemClock().now)
+    }
+
+    /// The S1 profile as seen at `now`: the windows lie `daysAhead` days after the local date of
+    /// `now` in Europe/Berlin (1: tomorrow).
+    public init(now: Instant, daysAhead: Int = 1) {
+        self.now = now
+        // Europe/Berlin, or UTC on a platform without time zone data.
+        guard let zone = LocalTime(timeZone: "Europe/Berlin") ?? LocalTime(timeZone: "UTC") else {
+            preconditionFailure("the platform knows no UTC time zone")
+        }
+        let today = zone.components(of: now)
+        // Whole days from local noon never cross a date twice, whatever the daylight-saving switches.
+        let noon = zone.instant(year: today.year, month: today.month, day: today.day, hour: 12)
+        let day = zone.components(of: noon.adding(seconds: Int64(daysAhead) * 86_400))
+        func at(_ hour: Int) -> Instant { zone.instant(year: day.year, month: day.month, day: day.day, hour: hour) }
+        freeWindow = TimeWindow(start: at(10), end: at(12))
+        wideWindow = TimeWindow(start: at(9), end: at(18))
+        busyWindow = TimeWindow(start: at(12), end: at(12))
+    }
+
+    /// When the offers and tokens the suite makes expire: 30 days after ``now``.
+    public var expiry: Instant { now.adding(seconds: 30 * 86_400) }
 }

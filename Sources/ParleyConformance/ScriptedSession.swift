@@ -37,12 +37,16 @@ public struct ScriptedSession: Sendable {
     private var digest = [UInt8](repeating: 0, count: 32)
     private let codec = WireCodec()
 
-    /// Starts a session in which the suite plays `role`.
-    public init(role: Role, session: SessionID, local: AgentID, peer: AgentID) {
+    /// The instant the suite writes into `sentAt`. Receivers must not decide anything on it.
+    public let clock: Instant
+
+    /// Starts a session in which the suite plays `role`, writing `now` into `sentAt`.
+    public init(role: Role, session: SessionID, local: AgentID, peer: AgentID, now: Instant) {
         self.role = role
         self.session = session
         self.local = local
         self.peer = peer
+        self.clock = now
     }
 
     /// The agreement digest so far (lowercase hex).
@@ -73,7 +77,7 @@ public struct ScriptedSession: Sendable {
     public func crafted(_ message: Message, id: MessageID, sequence: Int, inReplyTo: MessageID? = nil, version: Int = 1) -> Envelope {
         Envelope(
             version: version, id: id, session: session, from: local, to: peer, sequence: sequence, acknowledged: received,
-            inReplyTo: inReplyTo, sentAt: Self.clock, message: message)
+            inReplyTo: inReplyTo, sentAt: clock, message: message)
     }
 
     /// Reserves the next sequence number for crafted bytes the peer will consume (§8).
@@ -111,9 +115,6 @@ public struct ScriptedSession: Sendable {
             $0.condition == .always || $0.condition == condition
         }
     }
-
-    /// The instant the suite writes into `sentAt`. Receivers must not decide anything on it.
-    static let clock = Instant(rfc3339: "2026-04-30T09:00:00Z")!
 
     private func nextID() -> MessageID {
         MessageID(stringLiteral: "\(role == .customer ? "cc" : "ck")\(nextSequence)")

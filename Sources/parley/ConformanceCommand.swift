@@ -8,16 +8,26 @@ import ParleyConformance
 enum ConformanceCommand {
     static let usage = """
         usage: parley conformance --peer "COMMAND" --role company|customer [--case ID] [--json FILE] [--timeout SECONDS]
+                                  [--peer-id AGENT-ID] [--now TIME]
                parley conformance --list [--role company|customer]
 
         Runs every conformance case for the role (or only --case ID) against the program COMMAND starts,
         a fresh process per case speaking JSON Lines envelopes on its standard input and output. Waits
         --timeout seconds (default 3) for each reply. Prints one line per case and a total; --json FILE
         also writes the report as JSON. Exits 1 when a case fails. --list prints the cases.
+
+        The suite assumes the S1 salon world laid out on tomorrow's date (Europe/Berlin) of its clock:
+        windows 10:00-12:00 (free at 10:00), 09:00-18:00 and 12:00 (taken); its offers and tokens
+        expire 30 days after its start, and it writes its start into sentAt.
+        --peer-id ID  the company peer's agent id, which the suite addresses (default salon.example/bot):
+                      a company speaks only after the customer's hello, so the suite cannot learn it.
+                      A customer peer's id, and the company id it expects, are learnt from its hello.
+        \(ClockOptions.help)
         """
 
     static let command = CommandSpec(
-        name: "parley conformance", usage: usage, options: ["--peer", "--role", "--case", "--json", "--timeout"], flags: ["--list"])
+        name: "parley conformance", usage: usage, options: ["--peer", "--role", "--case", "--json", "--timeout", "--peer-id", "--now"],
+        flags: ["--list"])
 
     static func run(_ arguments: [String]) async throws -> Int32 {
         let options = try Options(arguments, for: command)
@@ -36,7 +46,10 @@ enum ConformanceCommand {
         if let caseID, ConformanceSuite.cases(for: role, id: caseID).isEmpty {
             throw options.mistake("no \(role) case '\(caseID)'; --list shows the cases")
         }
-        let suite = ConformanceSuite(replyTimeout: Double(timeout))
+        let now = try ClockOptions.clock(options).now
+        var profile = ConformanceProfile(now: now)
+        if let id = try options.value("--peer-id", { AgentID(rawValue: $0) }) { profile.companyID = id }
+        let suite = ConformanceSuite(profile: profile, replyTimeout: Double(timeout))
         let progress = ProgressLine()
         let report = await suite.run(
             role: role, peer: command, caseID: caseID,

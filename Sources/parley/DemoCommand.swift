@@ -9,26 +9,33 @@ enum DemoCommand {
         Plays a reference scenario between a person's assistant and a company's service bot, in process,
         and prints the dialogue and a summary; --json prints the envelopes instead, one per line, and
         --ics FILE writes the booking as an iCalendar event.
+
+        The demo plays on a fixed clock (2026-04-30T09:00:00Z, the scenarios' 3 May 2026 calendar) and
+        fixed seeds, so that its output is the same on every run and can be checked byte for byte.
+        --now TIME   start the clock at TIME instead (RFC 3339 UTC); the calendars move with it
+                     (the salons' day is 3 days later, the restaurant's 6)
         """
 
-    static let command = CommandSpec(name: "parley demo", usage: usage, options: ["--ics"], flags: ["--json"], positionals: 1...1)
+    static let command = CommandSpec(
+        name: "parley demo", usage: usage, options: ["--ics", "--now"], flags: ["--json"], positionals: 1...1)
 
     static func run(_ arguments: [String]) async throws -> Int32 {
         let options = try Options(arguments, for: command)
         let name = options.positional[0]
         let icsPath = try options.string("--ics")
+        let now = try ClockOptions.instant(options) ?? World.now
         let runs: [(String?, ScenarioRun)]
         switch name {
-        case "haircut": runs = [(nil, await Scenarios.haircut())]
-        case "restaurant": runs = [(nil, await Scenarios.restaurant())]
-        case "three-salons": runs = [(nil, await Scenarios.threeSalons())]
+        case "haircut": runs = [(nil, await Scenarios.haircut(stage: Stage(now: now)))]
+        case "restaurant": runs = [(nil, await Scenarios.restaurant(stage: Stage(now: now)))]
+        case "three-salons": runs = [(nil, await Scenarios.threeSalons(stage: Stage(now: now)))]
         case "give-and-take":
             var all: [(String?, ScenarioRun)] = []
             for policy in Scenarios.MarketingPolicy.allCases {
                 all.append(
                     (
                         "policy: \(policy.rawValue) (the person answers yes when asked)",
-                        await Scenarios.giveAndTake(policy: policy, personSays: true).0
+                        await Scenarios.giveAndTake(policy: policy, personSays: true, stage: Stage(now: now)).0
                     ))
             }
             runs = all
@@ -52,7 +59,7 @@ enum DemoCommand {
                 return ExitStatus.failure
             }
             let event = CalendarEvent(confirm: booking.confirmation, company: booking.company, summary: "Haircut at Salon Krause")
-            guard Console.writeFile(path: path, bytes: Array(event.iCalendar(stamp: World.now).utf8)) else {
+            guard Console.writeFile(path: path, bytes: Array(event.iCalendar(stamp: now).utf8)) else {
                 Console.error("parley demo: cannot write \(path)")
                 return ExitStatus.cannotCreate
             }

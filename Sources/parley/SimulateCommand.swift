@@ -8,8 +8,9 @@ enum SimulateCommand {
 
         Runs N customer sessions (default 1000, at most --concurrency at a time, default 64) against one
         company agent over a network that drops, duplicates, reorders or corrupts each envelope with the
-        given probabilities (0 to 1, adding up to at most 1), on virtual time; the same --seed (default 1)
-        replays the same run. Prints a summary; exits 1 when an invariant was violated.
+        given probabilities (0 to 1, adding up to at most 1), on virtual time. Without --seed the run
+        draws a random seed; the summary prints it, and --seed S replays the run exactly. Prints a
+        summary; exits 1 when an invariant was violated.
         """
 
     static let command = CommandSpec(
@@ -19,7 +20,7 @@ enum SimulateCommand {
     static func run(_ arguments: [String]) async throws -> Int32 {
         let options = try Options(arguments, for: command)
         let sessions = try options.integer("--sessions") ?? 1000
-        let seed = try options.integer("--seed") ?? 1
+        let seed = try options.integer("--seed") ?? Int.random(in: 0...Int.max)
         let concurrency = try options.integer("--concurrency") ?? 64
         let drop = try options.probability("--drop") ?? 0
         let duplicate = try options.probability("--duplicate") ?? 0

@@ -70,7 +70,7 @@ struct CommandLineTests {
         (["demo", "haircut", "--loud"], 64, "parley demo: unknown option --loud (see 'parley demo --help')"),
         (["demo", "haircut", "--ics"], 64, "parley demo: --ics needs a value (see 'parley demo --help')"),
         (["demo", "haircut", "--json=yes"], 64, "parley demo: --json takes no value (see 'parley demo --help')"),
-        (["serve", "--help"], 0, "usage: parley serve --role company --scenario salon|restaurant"),
+        (["serve", "--help"], 0, "usage: parley serve --role company --scenario salon|restaurant [--now TIME]"),
         (["serve", "--role", "company"], 64, "parley serve: missing --scenario (see 'parley serve --help')"),
         (
             ["serve", "--role", "company", "--scenario", "opera"], 64,

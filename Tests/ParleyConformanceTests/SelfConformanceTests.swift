@@ -36,7 +36,8 @@ enum Binaries {
 @Suite("Self-conformance", .serialized)
 struct SelfConformanceTests {
     @Test func companyAgentInProcessPassesEveryCase() async {
-        let report = await ConformanceSuite(caseTimeout: caseLimit).run(role: .company, peer: "CompanyAgent (S1 salon), in process") {
+        let suite = ConformanceSuite(profile: ConformanceProfile(now: World.now, daysAhead: 3), caseTimeout: caseLimit)
+        let report = await suite.run(role: .company, peer: "CompanyAgent (S1 salon), in process") {
             InProcessPeer.company(clock: ShiftedClock(start: World.now)) { Salons.salon().0 }
         }
         #expect(report.failed == 0, "\(report.text)")
@@ -44,7 +45,8 @@ struct SelfConformanceTests {
     }
 
     @Test func customerAgentInProcessPassesEveryCase() async {
-        let report = await ConformanceSuite(caseTimeout: caseLimit).run(role: .customer, peer: "CustomerAgent (S1 haircut), in process") {
+        let suite = ConformanceSuite(profile: ConformanceProfile(now: World.now, daysAhead: 3), caseTimeout: caseLimit)
+        let report = await suite.run(role: .customer, peer: "CustomerAgent (S1 haircut), in process") {
             InProcessPeer.customer(company: "salon.example/bot") {
                 CustomerAgent(
                     id: World.lisa, wishes: Scenarios.haircutWishes, policy: World.bookingOnlyPolicy, personalData: World.lisasData,

@@ -176,6 +176,16 @@ def check_file(path, args):
                 f"DTSTART local time is {wall_time(start).isoformat()}, expected {args.expect_start.isoformat()}",
             )
 
+    if args.expect_utc is not None:
+        expected = args.expect_utc.replace(tzinfo=datetime.timezone.utc)
+        actual = start.astimezone(datetime.timezone.utc)
+        if tzid is not None:
+            # A TZID form names the first occurrence of a repeated wall time (RFC 5545 section 3.3.5).
+            own = vtimezone_tzinfo(calendar, tzid)
+            if own is not None:
+                actual = wall_time(start).replace(tzinfo=own, fold=0).astimezone(datetime.timezone.utc)
+        problems.expect(actual == expected, f"DTSTART is the instant {actual.isoformat()}, expected {expected.isoformat()}")
+
     if tzid is not None:
         check_zone_offsets(calendar, tzid, moments, problems)
 
@@ -195,6 +205,9 @@ def parse_arguments(argv):
     parser.add_argument("files", nargs="+", metavar="FILE", help="an .ics file")
     parser.add_argument("--expect-start", help="expected DTSTART as local time, e.g. 2026-05-03T10:00")
     parser.add_argument("--tz", default="UTC", help="the IANA zone of --expect-start (default UTC)")
+    parser.add_argument(
+        "--expect-utc", help="expected DTSTART as a UTC instant, e.g. 2027-10-31T01:15 (exact across repeated hours)"
+    )
     parser.add_argument("--cancelled", action="store_true", help="the file must be a cancellation")
     parser.add_argument("--expect-sequence", type=int, help="expected SEQUENCE")
     parser.add_argument("--expect-uid", help="expected UID")
@@ -210,6 +223,11 @@ def parse_arguments(argv):
             parser.error(f"--expect-start {args.expect_start!r} is not YYYY-MM-DDTHH:MM[:SS]")
         if args.expect_start.tzinfo is not None:
             parser.error("--expect-start is a local time: give the zone with --tz, not an offset")
+    if args.expect_utc is not None:
+        try:
+            args.expect_utc = datetime.datetime.fromisoformat(args.expect_utc)
+        except ValueError:
+            parser.error(f"--expect-utc {args.expect_utc!r} is not YYYY-MM-DDTHH:MM[:SS]")
     return args
 
 

@@ -89,6 +89,11 @@ actor TimerScheduler {
         }
     }
 
+    /// Cancels every timer of `session`.
+    func cancel(session: SessionID) {
+        for key in tasks.keys where key.session == session { tasks.removeValue(forKey: key)?.cancel() }
+    }
+
     func cancelAll() {
         for task in tasks.values { task.cancel() }
         tasks.removeAll()

@@ -67,16 +67,3 @@ public enum AgentEvent: Sendable, Hashable {
     /// The session ended.
     case sessionEnded(SessionID, SessionEnd)
 }
-
-extension SeededRandom {
-    /// 32 lowercase hex digits (128 bits): for session and token ids.
-    mutating func hex() -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 0, count: 32)
-        for half in 0..<2 {
-            let value = next()
-            for index in 0..<16 { out[half * 16 + index] = digits[Int((value >> UInt64(60 - index * 4)) & 0xF)] }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}

@@ -22,6 +22,7 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
         private struct Values: Hashable, Sendable {
             var idleTimeout: Int64 = 600
             var retransmitInterval: Int64 = 2
+            var maximumRetransmitInterval: Int64 = 60
             var maximumErrors = 8
             var maximumMessages = 256
             var maximumBuffered = 16
@@ -47,10 +48,16 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
             get { values.idleTimeout }
             set { values.idleTimeout = newValue }
         }
-        /// `RETRANSMIT_INTERVAL`: seconds before unacknowledged messages are sent again.
+        /// `RETRANSMIT_INTERVAL`: seconds before unacknowledged messages are sent again the first
+        /// time; each further wait doubles, up to ``maximumRetransmitInterval`` (§9).
         public var retransmitInterval: Int64 {
             get { values.retransmitInterval }
             set { values.retransmitInterval = newValue }
+        }
+        /// `RETRANSMIT_MAX_INTERVAL`: the longest wait between two retransmissions, before jitter (§9).
+        public var maximumRetransmitInterval: Int64 {
+            get { values.maximumRetransmitInterval }
+            set { values.maximumRetransmitInterval = newValue }
         }
         /// `MAX_ERRORS`: rejected messages a session tolerates before it fails with `limit-exceeded`.
         public var maximumErrors: Int {
@@ -94,7 +101,8 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
         public func hash(into hasher: inout Hasher) { hasher.combine(values) }
 
         private enum CodingKeys: String, CodingKey {
-            case idleTimeout, retransmitInterval, maximumErrors, maximumMessages, maximumBuffered, maximumRounds, supportedVersions
+            case idleTimeout, retransmitInterval, maximumRetransmitInterval, maximumErrors, maximumMessages, maximumBuffered
+            case maximumRounds, supportedVersions
         }
 
         /// Decodes a configuration; a value that is absent keeps its default.
@@ -103,6 +111,8 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
             var values = Values()
             values.idleTimeout = try container.decodeIfPresent(Int64.self, forKey: .idleTimeout) ?? values.idleTimeout
             values.retransmitInterval = try container.decodeIfPresent(Int64.self, forKey: .retransmitInterval) ?? values.retransmitInterval
+            values.maximumRetransmitInterval =
+                try container.decodeIfPresent(Int64.self, forKey: .maximumRetransmitInterval) ?? values.maximumRetransmitInterval
             values.maximumErrors = try container.decodeIfPresent(Int.self, forKey: .maximumErrors) ?? values.maximumErrors
             values.maximumMessages = try container.decodeIfPresent(Int.self, forKey: .maximumMessages) ?? values.maximumMessages
             values.maximumBuffered = try container.decodeIfPresent(Int.self, forKey: .maximumBuffered) ?? values.maximumBuffered
@@ -115,6 +125,7 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(idleTimeout, forKey: .idleTimeout)
             try container.encode(retransmitInterval, forKey: .retransmitInterval)
+            try container.encode(maximumRetransmitInterval, forKey: .maximumRetransmitInterval)
             try container.encode(maximumErrors, forKey: .maximumErrors)
             try container.encode(maximumMessages, forKey: .maximumMessages)
             try container.encode(maximumBuffered, forKey: .maximumBuffered)
@@ -151,6 +162,8 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
     var processed = ProcessedLog()
     /// Sent messages the peer has not acknowledged yet, oldest first.
     var unacknowledged: [Envelope] = []
+    /// Retransmissions since the peer last acknowledged anything (§9 backoff); saturates at 255.
+    var retransmissions: UInt8 = 0
     /// Messages that arrived ahead of a missing one, by sequence number.
     var buffered: [Int: Envelope] = [:]
     var errorCount = 0
@@ -160,7 +173,7 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case role, session, local, peer, phase, configuration, context, digest, nextSequence, received, processed
-        case unacknowledged, buffered, errorCount, receivedCount, rounds
+        case unacknowledged, buffered, errorCount, receivedCount, rounds, retransmissions
         case endBox = "end"
     }
 
@@ -386,8 +399,9 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
             return actions
         case .retransmit:
             guard !unacknowledged.isEmpty else { return [] }
+            if retransmissions < .max { retransmissions += 1 }
             return unacknowledged.map { SessionAction.send($0) }
-                + [.setTimer(.retransmit, at: now.adding(seconds: configuration.retransmitInterval))]
+                + [.setTimer(.retransmit, at: now.adding(seconds: retransmitWait(after: Int(retransmissions))))]
         }
     }
 
@@ -433,7 +447,27 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
     }
 
     private mutating func acknowledge(upTo sequence: Int) {
+        let before = unacknowledged.count
         unacknowledged.removeAll { $0.sequence <= sequence }
+        if unacknowledged.count < before { retransmissions = 0 }  // progress: the backoff starts over
+    }
+
+    /// Seconds to wait before the next retransmission after `count` of them without progress
+    /// (§9): `RETRANSMIT_INTERVAL` doubled `count` times, at most `RETRANSMIT_MAX_INTERVAL`, plus
+    /// a jitter of up to a quarter of that. The jitter is drawn from SplitMix64 over the session
+    /// id, this side's role and `count`: session ids are random (or seeded), so sessions spread
+    /// their retransmissions apart, and a seeded run replays exactly.
+    func retransmitWait(after count: Int) -> Int64 {
+        let base = configuration.retransmitInterval
+        var wait = base
+        for _ in 0..<min(count, 62) where wait < configuration.maximumRetransmitInterval { wait *= 2 }
+        wait = max(min(wait, configuration.maximumRetransmitInterval), base)
+        let spread = wait / 4
+        guard spread > 0 else { return wait }
+        var seed: UInt64 = role == .customer ? 0x9E37_79B9 : 0x7F4A_7C15
+        for byte in session.rawValue.utf8 { seed = (seed ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        var generator = SeededRandom(seed: seed ^ UInt64(count))
+        return wait + Int64(generator.next(below: Int(spread) + 1))
     }
 
     /// Answers `envelope` with an `error` and reports it rejected. The rejection counts toward

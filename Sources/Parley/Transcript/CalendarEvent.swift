@@ -90,7 +90,9 @@ extension CalendarEvent {
     /// A booked or rescheduled event is published (`METHOD:PUBLISH`, `STATUS:CONFIRMED`); a
     /// cancelled one is an iTIP cancellation (`METHOD:CANCEL`, `STATUS:CANCELLED`, RFC 5546).
     /// Start and end are local times in ``timeZone`` (`DTSTART;TZID=Europe/Berlin:20260503T100000`);
-    /// if the platform does not know the zone they are written in UTC instead.
+    /// if the platform does not know the zone, or either lies in the second occurrence of a repeated
+    /// hour (which a TZID form would name the first occurrence of, RFC 5545 §3.3.5), both are
+    /// written in UTC instead (`DTSTART:20271031T011500Z`).
     ///
     /// - Parameters:
     ///   - stamp: When the object is created (DTSTAMP), usually now.
@@ -112,8 +114,13 @@ extension CalendarEvent {
         lines.append("BEGIN", "VEVENT")
         lines.append("UID", text: uid)
         lines.append("DTSTAMP", ContentLines.utcDateTime(stamp))
-        if let zone {
-            let clock = ZoneClock(identifier: zone.identifier)
+        let clock = ZoneClock(identifier: timeZone)
+        // RFC 5545 §3.3.5: a local time that occurs twice means its first occurrence. A start or end
+        // in the second one (02:15 after clocks went back) cannot be written with TZID: both go in UTC.
+        let secondOccurrence = [slot.start, slot.end].contains { instant in
+            clock.instants(of: clock.local(instant)).first.map { $0 != instant } ?? false
+        }
+        if let zone, !secondOccurrence {
             let parameters = [("TZID", ContentLines.parameterValue(zone.identifier))]
             lines.append("DTSTART", clock.local(slot.start).iCalendarText, parameters: parameters)
             lines.append("DTEND", clock.local(slot.end).iCalendarText, parameters: parameters)

@@ -57,8 +57,14 @@ struct TimeZoneDefinition: Hashable, Sendable {
         }
         let later = changes.filter { $0 > start }
         var observances: [Observance] = []
-        if let inEffect = changes.last(where: { $0 <= start }) {
-            observances.append(Self.observance(changingAt: inEffect, in: zone))
+        if let inEffect = changes.lastIndex(where: { $0 <= start }) {
+            // The observance before the one in effect too: a local time just after a change back
+            // (the second 02:15) lies before the new observance's onset in local time, and a reader
+            // needs the earlier rule to place it.
+            if inEffect > 0, changes[inEffect].seconds(to: start) < 86_400 {
+                observances.append(Self.observance(changingAt: changes[inEffect - 1], in: zone))
+            }
+            observances.append(Self.observance(changingAt: changes[inEffect], in: zone))
         } else {
             // No change within a year before the start: one observance since 1970 at the start's offset.
             let atStart = offset(start)

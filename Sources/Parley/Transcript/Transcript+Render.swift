@@ -16,7 +16,9 @@ extension Transcript {
     /// The dialogue of ``render()`` with send times and request windows shown in `timeZone`
     /// (an IANA name; UTC if the platform does not know it).
     public func render(timeZone: String) -> String {
-        let formatter = DialogueFormatter(clock: ZoneClock(identifier: timeZone))
+        let clock = ZoneClock(identifier: timeZone)
+        // Dates in the transcript's own year are shown without it; any other year is spelled out.
+        let formatter = DialogueFormatter(clock: clock, year: envelopes.first.map { clock.local($0.sentAt).year })
         var text = ""
         for envelope in envelopes {
             text += formatter.line(for: envelope)
@@ -30,10 +32,14 @@ extension Transcript {
 struct DialogueFormatter {
     /// The clock for send times and for instants that carry no zone of their own.
     let clock: ZoneClock
+    /// The transcript's year: dates in another year show it.
+    var year: Int? = nil
 
     /// `09:00:00  from → to  sentence`.
     func line(for envelope: Envelope) -> String {
-        "\(clock.local(envelope.sentAt).secondText)  \(envelope.from) → \(envelope.to)  \(sentence(for: envelope.message))"
+        let sent = envelope.sentAt
+        let offset = clock.isAmbiguous(sent) ? " (UTC\(clock.offsetText(at: sent)))" : ""
+        return "\(clock.local(sent).secondText)\(offset)  \(envelope.from) → \(envelope.to)  \(sentence(for: envelope.message))"
     }
 
     /// `kind: what it says`.
@@ -75,12 +81,12 @@ struct DialogueFormatter {
     func describe(_ request: Message.Request) -> String {
         var parts = [request.service]
         parts.append(spans(request.windows))
-        if let preferred = request.preferredStart { parts.append("ideally \(clock.local(preferred).minuteText)") }
+        if let preferred = request.preferredStart { parts.append("ideally \(clock.timeText(preferred))") }
         if let minutes = request.durationMinutes { parts.append("\(minutes) min") }
         if let size = request.partySize { parts.append("for \(size)") }
         if let ceiling = request.priceCeiling { parts.append("at most \(ceiling)") }
         if let location = request.location { parts.append("at \(quoted(location))") }
-        if let deadline = request.concludeBy { parts.append("decide by \(clock.dayAndTime(deadline))") }
+        if let deadline = request.concludeBy { parts.append("decide by \(clock.dayAndTime(deadline, year: year))") }
         return parts.joined(separator: ", ")
     }
 
@@ -104,7 +110,8 @@ struct DialogueFormatter {
 
     func describe(_ proposal: Proposal) -> String {
         let zone = ZoneClock(identifier: proposal.timeZone)
-        var text = "\(proposal.id) \(proposal.service) \(zone.span(from: proposal.slot.start, to: proposal.slot.end)), \(proposal.price)"
+        var text =
+            "\(proposal.id) \(proposal.service) \(zone.span(from: proposal.slot.start, to: proposal.slot.end, year: year)), \(proposal.price)"
         for requirement in proposal.requires {
             text += ", needs \(fieldList(requirement.fields)) for \(requirement.purpose)"
         }
@@ -138,7 +145,8 @@ struct DialogueFormatter {
     /// The name the booking is held for is personal data: only its presence is shown.
     func describe(_ confirm: Message.Confirm) -> String {
         let zone = ZoneClock(identifier: confirm.timeZone)
-        var text = "\(confirm.status) \(confirm.booking), \(confirm.service) \(zone.span(from: confirm.slot.start, to: confirm.slot.end))"
+        var text =
+            "\(confirm.status) \(confirm.booking), \(confirm.service) \(zone.span(from: confirm.slot.start, to: confirm.slot.end, year: year))"
         text += ", \(confirm.price), revision \(confirm.revision)"
         if confirm.heldFor != nil { text += ", held under the disclosed name" }
         if let fee = confirm.fee { text += ", fee \(fee)" }
@@ -151,7 +159,7 @@ struct DialogueFormatter {
 
     func describe(_ reschedule: Message.Reschedule) -> String {
         var text = "booking \(reschedule.booking) to \(spans(reschedule.windows))"
-        if let preferred = reschedule.preferredStart { text += ", ideally \(clock.local(preferred).minuteText)" }
+        if let preferred = reschedule.preferredStart { text += ", ideally \(clock.timeText(preferred))" }
         return text
     }
 
@@ -166,7 +174,7 @@ struct DialogueFormatter {
         var text = "token \(grant.tokenID)"
         if let request = grant.request { text += " for \(request)" }
         text += ", \(fieldList(grant.fields)) for \(grant.purpose), kept \(grant.retentionDays) days"
-        text += ", expires \(clock.dayAndTime(grant.expiresAt)) \(clock.name)"
+        text += ", expires \(clock.dayAndTime(grant.expiresAt, year: year)) \(clock.name)"
         return text
     }
 
@@ -206,7 +214,7 @@ struct DialogueFormatter {
 
     /// `3 May 10:00–12:00 Europe/Berlin or 4 May 09:00–10:00 Europe/Berlin`.
     func spans(_ windows: [TimeWindow]) -> String {
-        windows.map { clock.span(from: $0.start, to: $0.end) }.joined(separator: " or ")
+        windows.map { clock.span(from: $0.start, to: $0.end, year: year) }.joined(separator: " or ")
     }
 
     /// Sorted, comma-separated field names.

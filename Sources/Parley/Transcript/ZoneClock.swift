@@ -18,6 +18,11 @@ struct LocalDateTime: Hashable, Sendable {
     var minute: Int
     var second: Int
 
+    /// A reading given field by field.
+    init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        (self.year, self.month, self.day, self.hour, self.minute, self.second) = (year, month, day, hour, minute, second)
+    }
+
     /// The reading of `secondsSinceEpoch` shifted by `offset` seconds.
     init(secondsSinceEpoch: Int64, offset: Int) {
         let shifted = secondsSinceEpoch + Int64(offset)
@@ -96,20 +101,56 @@ struct ZoneClock: Sendable {
         LocalDateTime(secondsSinceEpoch: instant.secondsSinceEpoch, offset: offset(at: instant))
     }
 
-    /// `3 May 10:00`.
-    func dayAndTime(_ instant: Instant) -> String {
-        let reading = local(instant)
-        return "\(reading.dayText) \(reading.minuteText)"
+    /// Every instant whose wall-clock reading is `reading`, earliest first: none in a gap (clocks
+    /// skipped it), two in an overlap (clocks went back over it), one otherwise.
+    func instants(of reading: LocalDateTime) -> [Instant] {
+        let days = Instant.daysFromCivil(year: reading.year, month: reading.month, day: reading.day)
+        let naive = Int64(days) * 86_400 + Int64(reading.hour * 3600 + reading.minute * 60 + reading.second)
+        // Every offset in force within a day of the reading, each tried as the reading's offset
+        // (one lookup per half hour only when the offset changes within that day).
+        let ends = Set([-86_400, 0, 86_400].map { offset(at: Instant(secondsSinceEpoch: naive + Int64($0))) })
+        let offsets =
+            ends.count == 1
+            ? ends : Set(stride(from: -86_400, through: 86_400, by: 1800).map { offset(at: Instant(secondsSinceEpoch: naive + Int64($0))) })
+        return offsets.map { Instant(secondsSinceEpoch: naive - Int64($0)) }.filter { local($0) == reading }.sorted()
+    }
+
+    /// Whether the wall-clock reading of `instant` also names another instant (a repeated hour).
+    func isAmbiguous(_ instant: Instant) -> Bool { instants(of: local(instant)).count > 1 }
+
+    /// `+01:00`: the UTC offset at `instant`.
+    func offsetText(at instant: Instant) -> String {
+        let seconds = offset(at: instant)
+        let sign = seconds < 0 ? "-" : "+"
+        return "\(sign)\(zeroPadded(abs(seconds) / 3600)):\(zeroPadded(abs(seconds) % 3600 / 60))"
+    }
+
+    /// `3 May 10:00`; with the year (`3 May 2027 10:00`) when it is not `year`, and with the UTC
+    /// offset (`31 Oct 02:15 (UTC+01:00)`) when the wall-clock time occurs twice that day.
+    func dayAndTime(_ instant: Instant, year: Int? = nil) -> String {
+        "\(dayText(local(instant), year: year)) \(timeText(instant))"
     }
 
     /// A span of time: `3 May 10:00–10:45 Europe/Berlin`, or `3 May 23:00 – 4 May 01:00 Europe/Berlin`
-    /// across midnight.
-    func span(from start: Instant, to end: Instant) -> String {
+    /// across midnight; the year and the UTC offset are shown as in ``dayAndTime(_:year:)``.
+    func span(from start: Instant, to end: Instant, year: Int? = nil) -> String {
         let first = local(start), last = local(end)
         if first.isSameDay(as: last) {
-            return "\(first.dayText) \(first.minuteText)–\(last.minuteText) \(name)"
+            return "\(dayText(first, year: year)) \(timeText(start))–\(timeText(end)) \(name)"
         }
-        return "\(first.dayText) \(first.minuteText) – \(last.dayText) \(last.minuteText) \(name)"
+        return "\(dayText(first, year: year)) \(timeText(start)) – \(dayText(last, year: year)) \(timeText(end)) \(name)"
+    }
+
+    /// `3 May`, or `3 May 2027` when the reading's year is not `year` (no year given: never).
+    func dayText(_ reading: LocalDateTime, year: Int?) -> String {
+        guard let year, reading.year != year else { return reading.dayText }
+        return "\(reading.dayText) \(reading.year)"
+    }
+
+    /// `10:00`, or `02:15 (UTC+01:00)` when that wall-clock time occurs twice (a repeated hour).
+    func timeText(_ instant: Instant) -> String {
+        let text = local(instant).minuteText
+        return isAmbiguous(instant) ? "\(text) (UTC\(offsetText(at: instant)))" : text
     }
 }
 

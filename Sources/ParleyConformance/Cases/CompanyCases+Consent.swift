@@ -40,7 +40,7 @@ extension CompanyCases {
     static func standard(_ context: ConformanceContext, _ request: Message.ConsentRequest) -> [String] {
         [
             "aud = \(context.profile.companyID)", "purpose in \(request.purpose)",
-            "fields in \(request.fields.map(\.rawValue).sorted().joined(separator: ","))", "time < \(SuiteTokens.expiry.rfc3339)",
+            "fields in \(request.fields.map(\.rawValue).sorted().joined(separator: ","))", "time < \(context.profile.expiry.rfc3339)",
             "retention <= P\(request.retentionDays)D",
         ]
     }

@@ -136,7 +136,8 @@ extension CompanyCases {
                     .question(.init(id: "cq1", topic: "parking", text: "Is there parking?")), in: &session)
                 try await context.expect([.answer], in: &session, after: question, what: "a question in 'ready'")
                 try context.require(session.phase == .ready, "after the answer the phase is '\(session.phase)', not 'ready'")
-                _ = try await context.request(context.profile.service, in: context.profile.wideWindow, &session)
+                let offer = try await context.request(context.profile.service, in: context.profile.wideWindow, &session)
+                try context.require(!session.table.isEmpty, "a request in the wide window got '\(offer.kind)', not proposals", offer)
                 question = try await context.send(.question(.init(id: "cq2", topic: "wait-time", text: "How long?")), in: &session)
                 try await context.expect([.answer], in: &session, after: question, what: "a question in 'offered'")
                 let accept = try await context.send(.accept(.init(proposal: session.table[0].id)), in: &session)
@@ -315,7 +316,7 @@ extension CompanyCases {
             ) { context in
                 var session = try await context.reachOffered()
                 let proposal = session.table[0]
-                let offeredAt = session.lastReceived?.sentAt ?? ScriptedSession.clock
+                let offeredAt = session.lastReceived?.sentAt ?? context.profile.now
                 let validFor = Double(offeredAt.seconds(to: proposal.expiresAt))
                 guard validFor <= 10 else {
                     throw ConformanceSkip(

@@ -27,7 +27,7 @@ enum CompanyCases {
         // Put `session` first (so even a truncated prefix names it) and leave `seq` out (so nothing is consumed, §8).
         let text =
             "{\"session\":\"\(session.session)\",\"from\":\"\(session.local)\",\"to\":\"\(session.peer)\",\"parley\":1,\"id\":\"g-1\","
-            + "\"sentAt\":\"2026-04-30T09:00:00Z\",\"type\":\"request\",\"body\":{\"service\":\"haircut-women\",\"windows\":[]}}"
+            + "\"sentAt\":\"\(session.clock.rfc3339)\",\"type\":\"request\",\"body\":{\"service\":\"haircut-women\",\"windows\":[]}}"
         return Array(transform(text).utf8)
     }
 
@@ -196,7 +196,7 @@ enum CompanyCases {
                 let (id, sequence) = session.reserveSequence()
                 let envelope = Envelope(
                     id: id, session: session.session, from: session.local, to: "someone-else.example/bot", sequence: sequence,
-                    sentAt: ScriptedSession.clock,
+                    sentAt: context.profile.now,
                     message: .request(.init(service: context.profile.service, windows: [context.profile.wideWindow])))
                 try await context.send(envelope)
                 if let reply = try await context.nextIfAny(in: &session, within: context.replyTimeout) {

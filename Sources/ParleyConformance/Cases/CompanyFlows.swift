@@ -5,7 +5,7 @@ import ParleyCrypto
 extension ConformanceContext {
     /// A fresh session in which the suite is the customer.
     func customerSession() -> ScriptedSession {
-        ScriptedSession(role: .customer, session: newSessionID(), local: profile.customerID, peer: profile.companyID)
+        ScriptedSession(role: .customer, session: newSessionID(), local: profile.customerID, peer: profile.companyID, now: profile.now)
     }
 
     /// Hellos exchanged: phase `ready`.
@@ -61,11 +61,11 @@ extension ConformanceContext {
             id: tokenIDInToken ?? id,
             caveats: caveats ?? [
                 "aud = \(profile.companyID)", "purpose in \(request.purpose)", "fields in \(fields)",
-                "time < \(SuiteTokens.expiry.rfc3339)",
+                "time < \(profile.expiry.rfc3339)",
                 "retention <= P\(request.retentionDays)D",
             ])
         return Message.ConsentGrant(
-            request: request.id, tokenID: id, token: token, fields: request.fields, purpose: request.purpose, expiresAt: SuiteTokens.expiry,
+            request: request.id, tokenID: id, token: token, fields: request.fields, purpose: request.purpose, expiresAt: profile.expiry,
             retentionDays: request.retentionDays)
     }
 
@@ -159,7 +159,6 @@ extension ConformanceContext {
 /// including deliberately wrong ones.
 enum SuiteTokens {
     static let rootKey = Array("parley conformance kit root key!".utf8)
-    static let expiry = Instant(rfc3339: "2026-12-31T00:00:00Z")!
     static let issuer: AgentID = "conformance.example/customer"
 
     /// A version 2 macaroon with first-party `caveats`, in base64url.

@@ -245,7 +245,7 @@ enum CustomerCases {
             ) { context in
                 var (session, request) = try await context.reachRequested()
                 var proposal = context.proposal("p-expired", at: context.inside(request), request: request)
-                let now = session.lastReceived?.sentAt ?? ScriptedSession.clock
+                let now = session.lastReceived?.sentAt ?? context.profile.now
                 proposal.expiresAt = now.adding(seconds: -3600)
                 let offer = try await context.send(.offer(.init(proposals: [proposal])), in: &session)
                 let reply = try await context.nextIfAny(in: &session, within: context.replyTimeout)

@@ -11,7 +11,7 @@ extension ConformanceContext {
         guard case .envelope(let hello) = event, hello.kind == .hello else {
             throw ConformanceFailure("the customer's first output is not a hello: \(event)")
         }
-        var session = ScriptedSession(role: .company, session: hello.session, local: hello.to, peer: hello.from)
+        var session = ScriptedSession(role: .company, session: hello.session, local: hello.to, peer: hello.from, now: profile.now)
         try require(session.received(hello) != nil, "the customer's hello is not admitted in 'start'", hello)
         if case .hello(let body) = hello.message {
             try require(body.role == .customer, "the customer's hello says role '\(body.role)' (§5.1)", hello)
@@ -37,7 +37,7 @@ extension ConformanceContext {
 
     /// A start outside every window of `request`: a day after the latest window ends.
     func outside(_ request: Message.Request) -> Instant {
-        (request.windows.map(\.end).max() ?? ScriptedSession.clock).adding(seconds: 86_400)
+        (request.windows.map(\.end).max() ?? profile.now).adding(seconds: 86_400)
     }
 
     /// A proposal for the customer's request, declaring ``ConformanceProfile/requirement``.
@@ -48,7 +48,7 @@ extension ConformanceContext {
             id: id, service: request.service, slot: Slot(start: start, end: start.adding(minutes: 45)), timeZone: profile.timeZone,
             price: price,
             cancellation: CancellationPolicy(freeUntilMinutesBefore: 1440, fee: nil), requires: [requirement ?? profile.requirement],
-            expiresAt: ScriptedSession.clock.adding(seconds: 30 * 86_400))
+            expiresAt: profile.expiry)
     }
 
     /// The customer accepted the suite's proposal: phase `accepted`.

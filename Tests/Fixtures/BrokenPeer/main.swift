@@ -107,7 +107,9 @@ guard arguments.count == 2, arguments[0] == "--defect", let defect = Defect(rawV
     exit(64)
 }
 signal(SIGPIPE, SIG_IGN)
-let clock = ShiftedClock(start: World.now)
+// The real clock and tomorrow's calendar, as `parley serve` runs the same scenarios.
+let clock = SystemClock()
+let tomorrow = ScenarioDay.following(clock.now, days: 1)
 let stdio = JSONLinesTransport(stream: FileHandleByteStream(reading: .standardInput, writing: .standardOutput))
 
 switch defect {
@@ -136,7 +138,7 @@ case .acceptsExpiredOffer, .disclosesUngrantedField, .acceptsTamperedConfirm:
         })
     let peer: AgentID = "salon.example/bot"
     let agent = CustomerAgent(
-        id: World.lisa, wishes: Scenarios.haircutWishes, policy: World.bookingOnlyPolicy, personalData: World.lisasData,
+        id: World.lisa, wishes: Scenarios.haircutWishes(on: tomorrow), policy: World.bookingOnlyPolicy, personalData: World.lisasData,
         consentKey: World.lisasKey, clock: clock)
     await agent.connect(to: peer, over: transport)
     _ = await agent.book(at: peer)
@@ -149,7 +151,7 @@ case .ignoresTransitionTable:
             if case .error(let report) = envelope.message, report.code == "unexpected-message" { return nil }
             return envelope
         })
-    let (salon, _) = Salons.salon()
+    let (salon, _) = Salons.liveSalon(from: tomorrow)
     await salon.serve(transport, clock: clock)
 }
 exit(0)

@@ -15,10 +15,12 @@ enum ConformanceArticle {
     /// Runs the company cases (only `caseID` when given) against an agent in this process.
     static func inProcess(caseID: String?) async -> ConformanceReport {
         // BEGIN DOCS conformance-in-process
-        // The profile's windows lie in May 2026: the agent's clock starts on 30 April.
-        let clock = ShiftedClock(start: Instant(rfc3339: "2026-04-30T09:00:00Z")!)
-        let report = await ConformanceSuite().run(role: .company, peer: "my salon, in process", caseID: caseID) {
-            InProcessPeer.company(clock: clock) { makeSalon() }
+        // makeSalon() lays its diary out on 3 May 2026: run the suite and the agent on one clock
+        // that starts on 30 April, and tell the profile the day lies three days ahead.
+        let start = Instant(rfc3339: "2026-04-30T09:00:00Z")!
+        let suite = ConformanceSuite(profile: ConformanceProfile(now: start, daysAhead: 3))
+        let report = await suite.run(role: .company, peer: "my salon, in process", caseID: caseID) {
+            InProcessPeer.company(clock: ShiftedClock(start: start)) { makeSalon() }
         }
         #expect(report.failed == 0, "\(report.text)")
         // END DOCS conformance-in-process

@@ -32,8 +32,8 @@ struct ConfigurationTests {
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(
             Set(object.keys) == [
-                "idleTimeout", "retransmitInterval", "maximumErrors", "maximumMessages", "maximumBuffered", "maximumRounds",
-                "supportedVersions",
+                "idleTimeout", "retransmitInterval", "maximumRetransmitInterval", "maximumErrors", "maximumMessages",
+                "maximumBuffered", "maximumRounds", "supportedVersions",
             ])
         #expect(object["idleTimeout"] as? Int == 30 && object["maximumMessages"] as? Int == 99)
         #expect(try JSONDecoder().decode(Configuration.self, from: data) == configuration)

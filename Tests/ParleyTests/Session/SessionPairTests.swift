@@ -131,6 +131,49 @@ struct SessionPairTests {
         #expect(pair.customer.timerFired(.retransmit, now: pair.now.adding(seconds: 4)).isEmpty)
     }
 
+    @Test("Retransmissions back off exponentially up to RETRANSMIT_MAX_INTERVAL, with a reproducible jitter (§9)")
+    func retransmissionBacksOff() throws {
+        var pair = Pair()
+        let sent = try pair.customer.send(.hello(.init(role: .customer)), now: pair.now)
+        #expect(sent.contains(.setTimer(.retransmit, at: pair.now.adding(seconds: 2))))
+        var now = pair.now.adding(seconds: 2)
+        var waits: [Int64] = []
+        var hellos = 1
+        // A silent company, for the whole idle timeout.
+        while now < pair.now.adding(seconds: 600) {
+            let actions = pair.customer.timerFired(.retransmit, now: now)
+            hellos += actions.compactMap(\.sentEnvelope).count
+            guard let next = actions.compactMap({ if case .setTimer(.retransmit, let at) = $0 { at } else { nil } }).first else { break }
+            waits.append(now.seconds(to: next))
+            now = next
+        }
+        let bases: [Int64] = [4, 8, 16, 32, 60]
+        for (wait, base) in zip(waits, bases) { #expect(wait >= base && wait <= base + base / 4, "waits \(waits)") }
+        #expect(waits.dropFirst(bases.count).allSatisfy { $0 >= 60 && $0 <= 75 }, "waits \(waits)")
+        #expect(hellos <= 16, "a silent company received \(hellos) hellos in 600 s")
+        // The same session replays the same waits; the jitter differs between sessions.
+        var replay = Pair()
+        _ = try replay.customer.send(.hello(.init(role: .customer)), now: replay.now)
+        #expect((1...8).map { replay.customer.retransmitWait(after: $0) } == (1...8).map { pair.customer.retransmitWait(after: $0) })
+        let others = (0..<16).map { index in
+            SessionStateMachine(role: .customer, session: SessionID(stringLiteral: "s-\(index)"), local: "a", peer: "b").retransmitWait(
+                after: 5)
+        }
+        #expect(Set(others).count > 1, "every session waits exactly the same: \(others)")
+    }
+
+    @Test("An acknowledgment starts the backoff over")
+    func acknowledgmentResetsBackoff() throws {
+        var pair = Pair()
+        let hello = try #require(try pair.customer.send(.hello(.init(role: .customer)), now: pair.now).compactMap(\.sentEnvelope).first)
+        for seconds in [2, 6, 14] { _ = pair.customer.timerFired(.retransmit, now: pair.now.adding(seconds: Int64(seconds))) }
+        #expect(pair.customer.retransmissions == 3)
+        _ = pair.company.messageReceived(hello, now: pair.now)
+        let reply = try pair.company.send(.hello(.init(role: .company)), inReplyTo: hello.id, now: pair.now).compactMap(\.sentEnvelope)[0]
+        _ = pair.customer.messageReceived(reply, now: pair.now)
+        #expect(pair.customer.retransmissions == 0)
+    }
+
     @Test("Session state survives a Codable round trip mid-negotiation")
     func codableState() throws {
         var pair = Pair()

@@ -180,7 +180,8 @@ struct CalendarEventTests {
         let lines = Self.unfolded(Self.ics(confirm))
         #expect(lines.contains("DTSTART;TZID=Europe/Berlin:20260329T100000"))
         let zone = Self.component("VTIMEZONE", in: lines)
-        #expect(zone.filter { $0.hasPrefix("BEGIN:") } == ["BEGIN:DAYLIGHT", "BEGIN:STANDARD"])
+        // Within a day of a change the rule before it is listed too (wall times near the change need it).
+        #expect(zone.filter { $0.hasPrefix("BEGIN:") } == ["BEGIN:STANDARD", "BEGIN:DAYLIGHT", "BEGIN:STANDARD"])
         #expect(Self.component("DAYLIGHT", in: zone).contains("DTSTART:20260329T020000"))
     }
 

@@ -39,6 +39,17 @@ extension CustomerAgent {
         guard var state = sessions[session] else { return AgentOutput() }
         let actions = state.machine.timerFired(timer, now: now)
         sessions[session] = state
+        if timer == .concludeBy, actions.isEmpty, let deadline = wishes.concludeBy, now >= deadline, case .book = state.goal,
+            !state.machine.phase.isTerminal, state.machine.phase != .booked
+        {
+            // Before the request is out (e.g. the company has not said hello) the machine knows no
+            // deadline: the wishes' deadline ends the session all the same.
+            let closing = send(
+                .close(.init(outcome: "no-agreement", text: "the conclude-by deadline \(deadline) passed")), session: session, now: now)
+            sessions[session]?.outcome = .noAgreement(.deadlinePassed)
+            notifyWaiters(session)
+            return closing
+        }
         if timer == .concludeBy || timer == .idle, state.machine.phase.isTerminal, state.outcome == nil {
             sessions[session]?.outcome = .noAgreement(timer == .idle ? .timeout : .deadlinePassed)
         }

@@ -32,12 +32,15 @@ public actor CustomerAgent {
     let clock: any AgentClock
     let configuration: SessionStateMachine.Configuration
     var consent: ConsentAuthority
-    var random: SeededRandom
+    var random: IdentifierSource
     var sessions: [SessionID: CustomerSession] = [:]
     private var sessionOrder: [SessionID] = []
     var inboxes: [SessionID: SerialInbox] = [:]
     private var links: [AgentID: any Transport] = [:]
     private var readers: [AgentID: Task<Void, Never>] = [:]
+    /// Connections made so far, and the number of the current one to each company.
+    private var connections = 0
+    private var linkConnections: [AgentID: Int] = [:]
     private var outcomeWaiters: [SessionID: CheckedContinuation<NegotiationOutcome, Never>] = [:]
     private var progressWaiters: [SessionID: CheckedContinuation<Void, Never>] = [:]
     /// Inbound events processed whose output is not sent yet, by session: waiters wake only when
@@ -58,14 +61,16 @@ public actor CustomerAgent {
     ///   - strategy: how acceptable proposals are ranked.
     ///   - discloseWithAcceptance: whether to grant and disclose the data a proposal requires together
     ///     with the `accept`, saving a round trip, instead of waiting for the company's `consent-request`.
-    ///   - seed: seeds session and token ids, so that a run replays exactly; use a random seed in production.
+    ///   - seed: makes session and token ids replay exactly from this seed, for tests, simulations and
+    ///     demos. Leave it `nil` (the default) in production: ids are then drawn from the system's
+    ///     cryptographically secure generator, 128 bits each, and differ on every run.
     ///   - approval: asked when the policy says ``PrivacyPolicy/Decision/ask``; without it, `ask` means no.
     ///   - clock: the time source: ``SystemClock`` in production, ``ManualClock`` in tests.
     ///   - configuration: the session tunables (timeouts and per-session limits).
     public init(
         id: AgentID, wishes: Wishes, policy: PrivacyPolicy, personalData: [DataField: String], consentKey: ConsentRootKey,
         strategy: OfferStrategy = .nearestThenCheapest, discloseWithAcceptance: Bool = false,
-        approval: (@Sendable (ApprovalRequest) async -> Bool)? = nil, clock: any AgentClock, seed: UInt64 = 1,
+        approval: (@Sendable (ApprovalRequest) async -> Bool)? = nil, clock: any AgentClock, seed: UInt64? = nil,
         configuration: SessionStateMachine.Configuration = SessionStateMachine.Configuration()
     ) {
         self.id = id
@@ -78,7 +83,7 @@ public actor CustomerAgent {
         self.clock = clock
         self.configuration = configuration
         self.consent = ConsentAuthority(issuer: id, rootKey: consentKey)
-        self.random = SeededRandom(seed: seed)
+        self.random = IdentifierSource(seed: seed)
         self.timers = TimerScheduler(clock: clock)
         (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1024))
     }
@@ -88,6 +93,9 @@ public actor CustomerAgent {
     /// Connects to `company` over `transport`; every later negotiation with it uses this transport.
     public func connect(to company: AgentID, over transport: any Transport) {
         links[company] = transport
+        connections += 1
+        let connection = connections
+        linkConnections[company] = connection
         readers[company]?.cancel()
         readers[company] = Task { [weak self] in
             for await event in transport.inbound {
@@ -96,7 +104,28 @@ public actor CustomerAgent {
                 await self.execute(output)
                 if let session { await self.delivered(session) }
             }
+            guard !Task.isCancelled, let self else { return }
+            await self.linkEnded(company, connection: connection)
         }
+    }
+
+    /// The transport to `company` delivers nothing more (its input ended, e.g. standard input
+    /// reached end of file, §4.6): every open session with `company` ends at once with a `close`
+    /// (sent if the transport still takes it) and the outcome
+    /// ``NegotiationOutcome/noAgreement(_:)`` with the reason ``NoAgreementReason/inputEnded``, instead of
+    /// retransmitting into the void until the idle timeout.
+    private func linkEnded(_ company: AgentID, connection: Int) async {
+        guard linkConnections[company] == connection else { return }  // replaced by a newer connection
+        let now = clock.now
+        for session in sessionOrder {
+            guard let state = sessions[session], state.company == company, !state.machine.phase.isTerminal else { continue }
+            if state.outcome == nil { sessions[session]?.outcome = .noAgreement(.inputEnded) }
+            let output = send(.close(.init(outcome: "no-agreement", text: "The connection ended.")), session: session, now: now)
+            await execute(output)
+            await timers.cancel(session: session)
+            notifyWaiters(session)
+        }
+        readers[company] = nil
     }
 
     /// Ends every session still open with a polite `close`, stops reading from every transport
@@ -219,6 +248,11 @@ public actor CustomerAgent {
         sessionOrder.append(session)
         eventSink.yield(.sessionOpened(session, peer: company))
         output.append(send(.hello(.init(role: .customer)), session: session, now: clock.now))
+        if case .book = goal, let deadline = wishes.concludeBy {
+            // The deadline holds from the first hello on, not only once the request is out: a
+            // company that never answers must not keep the person waiting until the idle timeout.
+            output.timers.append(AgentOutput.TimerRequest(session: session, timer: .concludeBy, at: deadline))
+        }
         return (session, output)
     }
 

@@ -56,6 +56,9 @@ public enum NoAgreementReason: Hashable, Sendable {
     case noAcceptableCompany
     /// The agent was disconnected before the negotiation ended.
     case disconnected
+    /// The transport to the company delivers nothing more: its input ended (e.g. end of file on
+    /// standard input, `Spec/PROTOCOL.md` §4.6) before the negotiation did.
+    case inputEnded
     /// The wishes have no time window to ask for.
     case noWindows
 
@@ -73,6 +76,7 @@ public enum NoAgreementReason: Hashable, Sendable {
         case .choseAnotherCompany: return "another company was chosen"
         case .noAcceptableCompany: return "no company made an acceptable proposal"
         case .disconnected: return "disconnected"
+        case .inputEnded: return "the company's input ended"
         case .noWindows: return "no time window to ask for"
         }
     }
