@@ -54,7 +54,7 @@ package enum Ed25519 {
 
     /// A private key expanded from its seed (RFC 8032 §5.1.5): the clamped scalar, the prefix
     /// used to derive nonces, and the public key. Holds secrets: it has no textual description.
-    package struct ExpandedKey: Sendable {
+    package struct ExpandedKey: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
         private let scalar: [UInt8]
         private let prefix: [UInt8]
         /// The 32-byte public key A = [s]B.
@@ -88,6 +88,10 @@ package enum Ed25519 {
 
         /// Never prints the secret parts.
         package var description: String { "Ed25519.ExpandedKey(public: \(Hex.encode(publicKey)))" }
+        /// The same as ``description``.
+        package var debugDescription: String { description }
+        /// A mirror showing only the public key, so `dump` shows no secret.
+        package var customMirror: Mirror { Mirror(self, children: ["publicKey": Hex.encode(publicKey)], displayStyle: .struct) }
     }
 
     /// Whether `publicKey` is acceptable under the verification rule: 32 bytes, a canonical

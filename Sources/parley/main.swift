@@ -18,6 +18,8 @@ case "serve":
     status = await ServeCommand.run(Array(arguments.dropFirst()))
 case "demo":
     status = await DemoCommand.run(Array(arguments.dropFirst()))
+case "key":
+    status = KeyCommand.run(Array(arguments.dropFirst()))
 case "conformance":
     status = await ConformanceCommand.run(Array(arguments.dropFirst()))
 case "simulate":
