@@ -3,7 +3,7 @@ import Foundation
 import Parley
 
 // parley-bench: figures for BENCHMARKS.md. `swift run -c release parley-bench [section …]`
-// Sections: floor negotiation wire consent scale leak (default: all).
+// Sections: floor negotiation wire consent crypto scale leak (default: all).
 // `parley-bench profile negotiation|consent|session|encode COUNT` does fixed work for callgrind and exits.
 // The main thread waits on a semaphore instead of running an async top level: an async `main`
 // parks the main thread in `dispatch_main`, whose `sigsuspend` crashes valgrind 3.19, and the
@@ -73,6 +73,11 @@ func runBench() async {
     if wants("consent") {
         print("\n## Consent tokens")
         for line in Bench.consent() { print(line) }
+    }
+
+    if wants("crypto") {
+        print("\n## Crypto: SHA-256, SHA-512, Ed25519 (Benchmarks/crypto.sh compares with OpenSSL and Python cryptography)")
+        for line in await Bench.crypto() { print(line) }
     }
 
     if wants("scale") {
