@@ -119,8 +119,8 @@ package struct SHA512: Sendable {
 
     /// The compression function proper; the working variables are locals, never captured, so they
     /// stay in registers. The rounds are unrolled sixteen at a time and the message schedule is a
-    /// 16-word ring computed as the rounds go (`W[t]` overwrites `W[t − 16]`), so it stays in the
-    /// first level of cache.
+    /// 16-word ring, each word computed just before the round that uses it (`W[t]` overwrites
+    /// `W[t − 16]`), as in ``SHA256``.
     private static func compress(_ state: State, blocks: UnsafeRawBufferPointer, schedule w: UnsafeMutablePointer<UInt64>) -> State {
         var (a, b, c, d, e, f, g, h) = state
         SHA512.roundConstants.withUnsafeBufferPointer { constants in
@@ -131,27 +131,41 @@ package struct SHA512: Sendable {
                 for t in 0..<16 {
                     w[t] = UInt64(bigEndian: blocks.loadUnaligned(fromByteOffset: base + 8 * t, as: UInt64.self))
                 }
-                var t = 0
+                var bc = b ^ c
+                SHA512.round(a, b, c, &d, e, f, g, &h, k[0] &+ w[0], &bc)
+                SHA512.round(h, a, b, &c, d, e, f, &g, k[1] &+ w[1], &bc)
+                SHA512.round(g, h, a, &b, c, d, e, &f, k[2] &+ w[2], &bc)
+                SHA512.round(f, g, h, &a, b, c, d, &e, k[3] &+ w[3], &bc)
+                SHA512.round(e, f, g, &h, a, b, c, &d, k[4] &+ w[4], &bc)
+                SHA512.round(d, e, f, &g, h, a, b, &c, k[5] &+ w[5], &bc)
+                SHA512.round(c, d, e, &f, g, h, a, &b, k[6] &+ w[6], &bc)
+                SHA512.round(b, c, d, &e, f, g, h, &a, k[7] &+ w[7], &bc)
+                SHA512.round(a, b, c, &d, e, f, g, &h, k[8] &+ w[8], &bc)
+                SHA512.round(h, a, b, &c, d, e, f, &g, k[9] &+ w[9], &bc)
+                SHA512.round(g, h, a, &b, c, d, e, &f, k[10] &+ w[10], &bc)
+                SHA512.round(f, g, h, &a, b, c, d, &e, k[11] &+ w[11], &bc)
+                SHA512.round(e, f, g, &h, a, b, c, &d, k[12] &+ w[12], &bc)
+                SHA512.round(d, e, f, &g, h, a, b, &c, k[13] &+ w[13], &bc)
+                SHA512.round(c, d, e, &f, g, h, a, &b, k[14] &+ w[14], &bc)
+                SHA512.round(b, c, d, &e, f, g, h, &a, k[15] &+ w[15], &bc)
+                var t = 16
                 while t < 80 {
-                    if t >= 16 {
-                        for i in 0..<16 { w[i] = SHA512.scheduled(w, i) }
-                    }
-                    SHA512.round(a, b, c, &d, e, f, g, &h, k[t] &+ w[0])
-                    SHA512.round(h, a, b, &c, d, e, f, &g, k[t + 1] &+ w[1])
-                    SHA512.round(g, h, a, &b, c, d, e, &f, k[t + 2] &+ w[2])
-                    SHA512.round(f, g, h, &a, b, c, d, &e, k[t + 3] &+ w[3])
-                    SHA512.round(e, f, g, &h, a, b, c, &d, k[t + 4] &+ w[4])
-                    SHA512.round(d, e, f, &g, h, a, b, &c, k[t + 5] &+ w[5])
-                    SHA512.round(c, d, e, &f, g, h, a, &b, k[t + 6] &+ w[6])
-                    SHA512.round(b, c, d, &e, f, g, h, &a, k[t + 7] &+ w[7])
-                    SHA512.round(a, b, c, &d, e, f, g, &h, k[t + 8] &+ w[8])
-                    SHA512.round(h, a, b, &c, d, e, f, &g, k[t + 9] &+ w[9])
-                    SHA512.round(g, h, a, &b, c, d, e, &f, k[t + 10] &+ w[10])
-                    SHA512.round(f, g, h, &a, b, c, d, &e, k[t + 11] &+ w[11])
-                    SHA512.round(e, f, g, &h, a, b, c, &d, k[t + 12] &+ w[12])
-                    SHA512.round(d, e, f, &g, h, a, b, &c, k[t + 13] &+ w[13])
-                    SHA512.round(c, d, e, &f, g, h, a, &b, k[t + 14] &+ w[14])
-                    SHA512.round(b, c, d, &e, f, g, h, &a, k[t + 15] &+ w[15])
+                    SHA512.round(a, b, c, &d, e, f, g, &h, k[t + 0] &+ SHA512.schedule(w, 0), &bc)
+                    SHA512.round(h, a, b, &c, d, e, f, &g, k[t + 1] &+ SHA512.schedule(w, 1), &bc)
+                    SHA512.round(g, h, a, &b, c, d, e, &f, k[t + 2] &+ SHA512.schedule(w, 2), &bc)
+                    SHA512.round(f, g, h, &a, b, c, d, &e, k[t + 3] &+ SHA512.schedule(w, 3), &bc)
+                    SHA512.round(e, f, g, &h, a, b, c, &d, k[t + 4] &+ SHA512.schedule(w, 4), &bc)
+                    SHA512.round(d, e, f, &g, h, a, b, &c, k[t + 5] &+ SHA512.schedule(w, 5), &bc)
+                    SHA512.round(c, d, e, &f, g, h, a, &b, k[t + 6] &+ SHA512.schedule(w, 6), &bc)
+                    SHA512.round(b, c, d, &e, f, g, h, &a, k[t + 7] &+ SHA512.schedule(w, 7), &bc)
+                    SHA512.round(a, b, c, &d, e, f, g, &h, k[t + 8] &+ SHA512.schedule(w, 8), &bc)
+                    SHA512.round(h, a, b, &c, d, e, f, &g, k[t + 9] &+ SHA512.schedule(w, 9), &bc)
+                    SHA512.round(g, h, a, &b, c, d, e, &f, k[t + 10] &+ SHA512.schedule(w, 10), &bc)
+                    SHA512.round(f, g, h, &a, b, c, d, &e, k[t + 11] &+ SHA512.schedule(w, 11), &bc)
+                    SHA512.round(e, f, g, &h, a, b, c, &d, k[t + 12] &+ SHA512.schedule(w, 12), &bc)
+                    SHA512.round(d, e, f, &g, h, a, b, &c, k[t + 13] &+ SHA512.schedule(w, 13), &bc)
+                    SHA512.round(c, d, e, &f, g, h, a, &b, k[t + 14] &+ SHA512.schedule(w, 14), &bc)
+                    SHA512.round(b, c, d, &e, f, g, h, &a, k[t + 15] &+ SHA512.schedule(w, 15), &bc)
                     t += 16
                 }
                 a &+= a0
@@ -168,26 +182,32 @@ package struct SHA512: Sendable {
         return (a, b, c, d, e, f, g, h)
     }
 
-    /// The next schedule word for ring slot `i`: `W[t] = σ1(W[t−2]) + W[t−7] + σ0(W[t−15]) + W[t−16]`.
+    /// Computes the next schedule word into ring slot `i` and returns it:
+    /// `W[t] = σ1(W[t−2]) + W[t−7] + σ0(W[t−15]) + W[t−16]`, where slot `i` holds `W[t−16]`.
     @inline(__always)
-    private static func scheduled(_ w: UnsafeMutablePointer<UInt64>, _ i: Int) -> UInt64 {
+    private static func schedule(_ w: UnsafeMutablePointer<UInt64>, _ i: Int) -> UInt64 {
         let x = w[(i + 1) & 15], y = w[(i + 14) & 15]
-        let s0 = x.rotatedRight(1) ^ x.rotatedRight(8) ^ (x &>> 7)
-        let s1 = y.rotatedRight(19) ^ y.rotatedRight(61) ^ (y &>> 6)
-        return w[i] &+ s0 &+ w[(i + 9) & 15] &+ s1
+        let s0 = (x.rotatedRight(7) ^ x).rotatedRight(1) ^ (x &>> 7)  // ROTR¹ ⊕ ROTR⁸ ⊕ SHR⁷
+        let s1 = (y.rotatedRight(42) ^ y).rotatedRight(19) ^ (y &>> 6)  // ROTR¹⁹ ⊕ ROTR⁶¹ ⊕ SHR⁶
+        let next = w[i] &+ s0 &+ w[(i + 9) & 15] &+ s1
+        w[i] = next
+        return next
     }
 
-    /// One round, with the working variables passed in their rotated roles (see ``SHA256``).
+    /// One round, with the working variables passed in their rotated roles and `bc` carrying
+    /// `b ⊕ c` into the round and `a ⊕ b` out of it (see ``SHA256``).
     @inline(__always)
     private static func round(
         _ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: inout UInt64, _ e: UInt64, _ f: UInt64, _ g: UInt64, _ h: inout UInt64,
-        _ kw: UInt64
+        _ kw: UInt64, _ bc: inout UInt64
     ) {
-        let sigma1 = e.rotatedRight(14) ^ e.rotatedRight(18) ^ e.rotatedRight(41)
+        let sigma1 = ((e.rotatedRight(23) ^ e).rotatedRight(4) ^ e).rotatedRight(14)  // ROTR¹⁴ ⊕ ROTR¹⁸ ⊕ ROTR⁴¹
         let choice = g ^ (e & (f ^ g))
         let temp1 = h &+ sigma1 &+ choice &+ kw
-        let sigma0 = a.rotatedRight(28) ^ a.rotatedRight(34) ^ a.rotatedRight(39)
-        let majority = (a & b) | (c & (a | b))
+        let sigma0 = ((a.rotatedRight(5) ^ a).rotatedRight(6) ^ a).rotatedRight(28)  // ROTR²⁸ ⊕ ROTR³⁴ ⊕ ROTR³⁹
+        let ab = a ^ b
+        let majority = b ^ (ab & bc)
+        bc = ab
         d &+= temp1
         h = temp1 &+ sigma0 &+ majority
     }
