@@ -77,7 +77,7 @@ func runBench() async {
 
     if wants("crypto") {
         print("\n## Crypto: SHA-256, SHA-512, Ed25519 (Benchmarks/crypto.sh compares with OpenSSL and Python cryptography)")
-        for line in await Bench.crypto() { print(line) }
+        for line in Bench.crypto() { print(line) }
     }
 
     if wants("scale") {
