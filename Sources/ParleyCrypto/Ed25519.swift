@@ -28,11 +28,17 @@
 /// Review: (1) every `if`, `while`, `guard`, `?:`, `&&`, `||`, `min`/`max` and subscript in the
 /// files `Ed25519*.swift` was checked to depend only on lengths, loop counters, positions or
 /// public values; (2) the only secret-derived indices are nibbles, which reach memory only through
-/// `select`, which reads a fixed range; (3) the signing path is covered by the RFC 8032 vectors
-/// and the cross-check with an independent implementation (Python `cryptography`, OpenSSL) over
-/// 10,000 random keys. What this cannot promise: that the compiler keeps masks as masks (Swift
-/// gives no such guarantee; the generated code for `select` and `Wide.add` was read on x86-64 at
-/// `-O`: conditional moves and `adc`/`setb`, no branches), and that the secrets, held in Swift arrays,
+/// `select`, which reads a fixed range; (3) the x86-64 code that `swiftc -O` (Swift 6.3.1) makes of
+/// the signing path was read. That reading found a real problem: LLVM had compiled the masked
+/// selection into a loop that searched for the wanted entry, branching on the secret nibble and
+/// loading only that entry. The mask now passes through ``constantTimeBarrier``, a global the
+/// optimiser cannot see through, and the code is straight masked loads over all 16 entries, with
+/// branches only on the loop counters; `Scalar`'s reduction and multiplication branch only on
+/// counters, array bounds and buffer checks. Re-read the generated code after changing these
+/// files or the toolchain. (4) The signing path is covered by the RFC 8032 vectors and the
+/// cross-check with an independent implementation (Python `cryptography`, OpenSSL) over 10,000
+/// random keys. What this cannot promise: that every compiler and target keeps masks as masks
+/// (Swift gives no guarantee; only x86-64 was read), and that the secrets, held in Swift arrays,
 /// are wiped from memory when released (they are not).
 ///
 /// ## Verification rule (Spec/SIGNATURES.md)

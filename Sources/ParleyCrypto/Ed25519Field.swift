@@ -8,7 +8,7 @@
 /// which compares bytes) reduce fully.
 ///
 /// No operation here branches on, or indexes memory by, the value of an element: carries are
-/// computed with shifts and masks, and ``select(_:_:choosing:)`` / ``swapIf`` use masks. The
+/// computed with shifts and masks, and ``select(_:_:mask:)`` uses a mask. The
 /// one exception is `==`, which compares encodings and is used only on public values.
 struct FieldElement: Sendable {
     var l0: UInt64, l1: UInt64, l2: UInt64, l3: UInt64, l4: UInt64
@@ -224,11 +224,10 @@ struct FieldElement: Sendable {
         return t250.squared(times: 2) * self
     }
 
-    /// Returns `b` where `choice` is 1 and `a` where it is 0, without branching.
+    /// Returns `b` where `mask` is all ones and `a` where it is zero, without branching.
     @inline(__always)
-    static func select(_ a: FieldElement, _ b: FieldElement, choosing choice: UInt64) -> FieldElement {
-        let mask = 0 &- choice
-        return FieldElement(
+    static func select(_ a: FieldElement, _ b: FieldElement, mask: UInt64) -> FieldElement {
+        FieldElement(
             a.l0 ^ (mask & (a.l0 ^ b.l0)), a.l1 ^ (mask & (a.l1 ^ b.l1)), a.l2 ^ (mask & (a.l2 ^ b.l2)),
             a.l3 ^ (mask & (a.l3 ^ b.l3)), a.l4 ^ (mask & (a.l4 ^ b.l4)))
     }

@@ -144,21 +144,33 @@ struct CachedPoint: Sendable {
     /// The entry of `row` at `index` (0…15), read in constant time: every entry is loaded and
     /// combined under a mask that is all ones only for the wanted one; neither a branch nor an
     /// address depends on `index`.
+    ///
+    /// The mask is XORed with ``constantTimeBarrier`` (always zero, but the optimiser cannot know
+    /// that): without it, LLVM recognises "mask = all ones where candidate == index" and compiles
+    /// the loop into a search that branches on `index` and loads only the wanted entry, which is
+    /// what this function exists to avoid (seen in the x86-64 code before the barrier was added).
     @inline(__always)
     static func select(from row: UnsafeBufferPointer<CachedPoint>, index: UInt64) -> CachedPoint {
+        let barrier = constantTimeBarrier
         var chosen = row[0]
         for candidate in 1..<16 {
             let difference = UInt64(candidate) ^ index
             let isWanted = ((difference | (0 &- difference)) >> 63) ^ 1  // 1 when equal, 0 otherwise
+            let mask = (0 &- isWanted) ^ barrier
             let entry = row[candidate]
-            chosen.yPlusX = .select(chosen.yPlusX, entry.yPlusX, choosing: isWanted)
-            chosen.yMinusX = .select(chosen.yMinusX, entry.yMinusX, choosing: isWanted)
-            chosen.z2 = .select(chosen.z2, entry.z2, choosing: isWanted)
-            chosen.t2d = .select(chosen.t2d, entry.t2d, choosing: isWanted)
+            chosen.yPlusX = .select(chosen.yPlusX, entry.yPlusX, mask: mask)
+            chosen.yMinusX = .select(chosen.yMinusX, entry.yMinusX, mask: mask)
+            chosen.z2 = .select(chosen.z2, entry.z2, mask: mask)
+            chosen.t2d = .select(chosen.t2d, entry.t2d, mask: mask)
         }
         return chosen
     }
 }
+
+/// Always zero. A global with package visibility, so the optimiser cannot assume its value and
+/// cannot turn masked selections into branches (see ``CachedPoint/select(from:index:)``). Never
+/// written.
+nonisolated(unsafe) package var constantTimeBarrier: UInt64 = 0
 
 /// j·16^i·B for i in 0…63 and j in 0…15 (1,024 cached points, 160 KiB), built once on first use.
 enum BaseTable {

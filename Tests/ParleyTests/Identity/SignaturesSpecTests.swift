@@ -1,0 +1,24 @@
+import Foundation
+import Testing
+
+/// `Spec/SIGNATURES.md` §5 names the tests and checks that prove each rule: they must exist.
+@Suite("Spec/SIGNATURES.md names tests that exist")
+struct SignaturesSpecTests {
+    @Test("every test and check in the proved-by table exists")
+    func everyReferenceExists() throws {
+        let text = try Repository.text("Spec/SIGNATURES.md")
+        let rows = text.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasSuffix("| proved by |") }
+        #expect(rows.count >= 8)
+        var checked = 0
+        for row in rows {
+            let proof = String(row.split(separator: "|").last ?? "")
+            let references = SecurityModel.codeSpans(proof).filter { SecurityModelTests.exists($0) != nil }
+            #expect(!references.isEmpty, "no test named in: \(row)")
+            for reference in references {
+                checked += 1
+                #expect(SecurityModelTests.exists(reference) == true, "`\(reference)` does not exist")
+            }
+        }
+        #expect(checked >= 12)
+    }
+}
