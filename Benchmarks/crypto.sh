@@ -15,8 +15,10 @@ PYTHON="${PYTHON:-python3}"
 
 "$PYTHON" -c 'import cryptography' 2>/dev/null \
     || "$PYTHON" -m pip install --quiet --disable-pip-version-check cryptography
-swift build -c release --product parley-bench 2>&1 | tail -n 1
-bench="$(swift build -c release --product parley-bench --show-bin-path)/parley-bench"
+if [ -z "${PARLEY_BENCH:-}" ]; then  # PARLEY_BENCH=path uses an already built parley-bench
+    swift build -c release --product parley-bench 2>&1 | tail -n 1
+fi
+bench="${PARLEY_BENCH:-$(swift build -c release --product parley-bench --show-bin-path)/parley-bench}"
 
 openssl_rate() {  # MB/s (10^6 bytes) at 16 KiB blocks, CPU time
     OPENSSL_ia32cap=":~0x20000000" openssl speed -evp "$1" -bytes 16384 -seconds 2 2>/dev/null \

@@ -34,8 +34,8 @@
 /// loading only that entry. The mask now passes through ``constantTimeBarrier``, a global the
 /// optimiser cannot see through, and the code is straight masked loads over all 16 entries, with
 /// branches only on the loop counters; `Scalar`'s reduction and multiplication branch only on
-/// counters, array bounds and buffer checks. Re-read the generated code after changing these
-/// files or the toolchain. (4) The signing path is covered by the RFC 8032 vectors and the
+/// counters, array bounds and buffer checks. `Tests/constant-time-check.sh` repeats the check on
+/// the selection; re-read the generated code after changing these files or the toolchain. (4) The signing path is covered by the RFC 8032 vectors and the
 /// cross-check with an independent implementation (Python `cryptography`, OpenSSL) over 10,000
 /// random keys. What this cannot promise: that every compiler and target keeps masks as masks
 /// (Swift gives no guarantee; only x86-64 was read), and that the secrets, held in Swift arrays,
