@@ -16,7 +16,7 @@ import Testing
 /// (seeded from the file's seed, printed) and writes its signatures to
 /// `PARLEY_ED25519_CROSSCHECK_OUT`, for `ed25519_crosscheck.py verify` to check in Python.
 @Suite("Cross-check Ed25519 against Python cryptography")
-struct Ed25519CrossCheckTests {
+struct Ed25519InteropTests {
     struct Case: Codable {
         var seed, message, publicKey, signature: String
         var sha512: String?
@@ -56,7 +56,7 @@ struct Ed25519CrossCheckTests {
         // The other way: Swift's own keys and messages, for Python to verify.
         guard let out = ProcessInfo.processInfo.environment["PARLEY_ED25519_CROSSCHECK_OUT"] else { return }
         let swiftSeed = file.seed &+ 1
-        var random = Ed25519CrossCheckTests.Generator(state: swiftSeed)
+        var random = Ed25519InteropTests.Generator(state: swiftSeed)
         var cases: [Case] = []
         cases.reserveCapacity(file.count)
         for _ in 0..<file.count {

@@ -4,7 +4,7 @@
     python3 Tests/interop/ed25519_crosscheck.py generate OUT.json SEED [COUNT]
         Python makes COUNT random seeds and messages (from SEED), derives the public keys and
         signs; also records SHA-512 of every message (hashlib). The Swift test
-        `ParleyCryptoTests/Ed25519CrossCheckTests` (PARLEY_ED25519_CROSSCHECK=OUT.json) checks that
+        `ParleyCryptoTests/Ed25519InteropTests` (PARLEY_ED25519_CROSSCHECK=OUT.json) checks that
         Swift derives the same keys, makes the same signatures, accepts Python's and hashes alike.
     python3 Tests/interop/ed25519_crosscheck.py verify SWIFT.json
         Checks what that Swift test wrote to PARLEY_ED25519_CROSSCHECK_OUT: keys and messages made
