@@ -29,7 +29,7 @@ let package = Package(
         .library(name: "ParleyConformance", targets: ["ParleyConformance"]),
     ],
     targets: [
-        // SHA-256, HMAC-SHA256 and the macaroon format. Internal to the package: `package` access only.
+        // SHA-256, SHA-512, HMAC-SHA256, Ed25519 and the macaroon format. Internal to the package: `package` access only.
         .target(name: "ParleyCrypto", swiftSettings: strictSettings),
         .target(name: "Parley", dependencies: ["ParleyCrypto"], swiftSettings: strictSettings),
         // The reference scenarios (scenarios.md) as code, shared by the examples, the CLI and the tests.
@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "ParleyConformance", dependencies: ["Parley", "ParleyCrypto"], swiftSettings: strictSettings),
         .executableTarget(name: "parley", dependencies: ["Parley", "ParleyScenarios", "ParleyConformance"], swiftSettings: strictSettings),
         // Benchmarks: `swift run -c release parley-bench`; figures in BENCHMARKS.md.
-        .executableTarget(name: "parley-bench", dependencies: ["Parley"], swiftSettings: strictSettings),
+        .executableTarget(name: "parley-bench", dependencies: ["Parley", "ParleyCrypto"], swiftSettings: strictSettings),
         // Deliberately broken peers (test fixtures only, never shipped): real agents with one injected defect.
         .executableTarget(
             name: "parley-broken-peer", dependencies: ["Parley", "ParleyScenarios", "ParleyConformance"], path: "Tests/Fixtures/BrokenPeer",

@@ -121,12 +121,8 @@ package struct SHA256: Sendable {
     }
 
     /// Runs the compression function over `blocks`, whose length is a multiple of 64.
-    ///
-    /// The 64 rounds are unrolled eight at a time, so the working variables never move between
-    /// registers: each round of a group renames them instead. The message schedule (with the round
-    /// constant already added) lives in a stack buffer.
     private mutating func compress(blocks: UnsafeRawBufferPointer) {
-        let state = withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
+        let state = withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { schedule in
             SHA256.compress((h0, h1, h2, h3, h4, h5, h6, h7), blocks: blocks, schedule: schedule.baseAddress!)
         }
         (h0, h1, h2, h3, h4, h5, h6, h7) = state
@@ -136,36 +132,57 @@ package struct SHA256: Sendable {
 
     /// The compression function proper. The working variables are locals of this function, never
     /// captured by a closure, so that they stay in registers.
+    ///
+    /// The 64 rounds are unrolled sixteen at a time, so the working variables never move between
+    /// registers: each round renames them instead. The message schedule is a ring of 16 words,
+    /// each computed just before the round that uses it (`W[t]` overwrites `W[t − 16]`), which
+    /// gives the processor independent work to overlap with the rounds' dependency chain.
     private static func compress(_ state: State, blocks: UnsafeRawBufferPointer, schedule w: UnsafeMutablePointer<UInt32>) -> State {
         var (a, b, c, d, e, f, g, h) = state
-        do {
+        SHA256.roundConstants.withUnsafeBufferPointer { constants in
+            let k = constants.baseAddress!
             var base = 0
             while base + SHA256.blockByteCount <= blocks.count {
+                let a0 = a, b0 = b, c0 = c, d0 = d, e0 = e, f0 = f, g0 = g, h0 = h
                 for t in 0..<16 {
                     w[t] = UInt32(bigEndian: blocks.loadUnaligned(fromByteOffset: base + 4 * t, as: UInt32.self))
                 }
-                for t in 16..<64 {
-                    let x = w[t - 15], y = w[t - 2]
-                    let s0 = x.rotatedRight(7) ^ x.rotatedRight(18) ^ (x &>> 3)
-                    let s1 = y.rotatedRight(17) ^ y.rotatedRight(19) ^ (y &>> 10)
-                    w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-                }
-                SHA256.roundConstants.withUnsafeBufferPointer { k in
-                    let k = k.baseAddress!
-                    for t in 0..<64 { w[t] &+= k[t] }
-                }
-                let a0 = a, b0 = b, c0 = c, d0 = d, e0 = e, f0 = f, g0 = g, h0 = h
-                var t = 0
+                var bc = b ^ c
+                SHA256.round(a, b, c, &d, e, f, g, &h, k[0] &+ w[0], &bc)
+                SHA256.round(h, a, b, &c, d, e, f, &g, k[1] &+ w[1], &bc)
+                SHA256.round(g, h, a, &b, c, d, e, &f, k[2] &+ w[2], &bc)
+                SHA256.round(f, g, h, &a, b, c, d, &e, k[3] &+ w[3], &bc)
+                SHA256.round(e, f, g, &h, a, b, c, &d, k[4] &+ w[4], &bc)
+                SHA256.round(d, e, f, &g, h, a, b, &c, k[5] &+ w[5], &bc)
+                SHA256.round(c, d, e, &f, g, h, a, &b, k[6] &+ w[6], &bc)
+                SHA256.round(b, c, d, &e, f, g, h, &a, k[7] &+ w[7], &bc)
+                SHA256.round(a, b, c, &d, e, f, g, &h, k[8] &+ w[8], &bc)
+                SHA256.round(h, a, b, &c, d, e, f, &g, k[9] &+ w[9], &bc)
+                SHA256.round(g, h, a, &b, c, d, e, &f, k[10] &+ w[10], &bc)
+                SHA256.round(f, g, h, &a, b, c, d, &e, k[11] &+ w[11], &bc)
+                SHA256.round(e, f, g, &h, a, b, c, &d, k[12] &+ w[12], &bc)
+                SHA256.round(d, e, f, &g, h, a, b, &c, k[13] &+ w[13], &bc)
+                SHA256.round(c, d, e, &f, g, h, a, &b, k[14] &+ w[14], &bc)
+                SHA256.round(b, c, d, &e, f, g, h, &a, k[15] &+ w[15], &bc)
+                var t = 16
                 while t < 64 {
-                    SHA256.round(a, b, c, &d, e, f, g, &h, w[t])
-                    SHA256.round(h, a, b, &c, d, e, f, &g, w[t + 1])
-                    SHA256.round(g, h, a, &b, c, d, e, &f, w[t + 2])
-                    SHA256.round(f, g, h, &a, b, c, d, &e, w[t + 3])
-                    SHA256.round(e, f, g, &h, a, b, c, &d, w[t + 4])
-                    SHA256.round(d, e, f, &g, h, a, b, &c, w[t + 5])
-                    SHA256.round(c, d, e, &f, g, h, a, &b, w[t + 6])
-                    SHA256.round(b, c, d, &e, f, g, h, &a, w[t + 7])
-                    t += 8
+                    SHA256.round(a, b, c, &d, e, f, g, &h, k[t] &+ SHA256.schedule(w, 0), &bc)
+                    SHA256.round(h, a, b, &c, d, e, f, &g, k[t + 1] &+ SHA256.schedule(w, 1), &bc)
+                    SHA256.round(g, h, a, &b, c, d, e, &f, k[t + 2] &+ SHA256.schedule(w, 2), &bc)
+                    SHA256.round(f, g, h, &a, b, c, d, &e, k[t + 3] &+ SHA256.schedule(w, 3), &bc)
+                    SHA256.round(e, f, g, &h, a, b, c, &d, k[t + 4] &+ SHA256.schedule(w, 4), &bc)
+                    SHA256.round(d, e, f, &g, h, a, b, &c, k[t + 5] &+ SHA256.schedule(w, 5), &bc)
+                    SHA256.round(c, d, e, &f, g, h, a, &b, k[t + 6] &+ SHA256.schedule(w, 6), &bc)
+                    SHA256.round(b, c, d, &e, f, g, h, &a, k[t + 7] &+ SHA256.schedule(w, 7), &bc)
+                    SHA256.round(a, b, c, &d, e, f, g, &h, k[t + 8] &+ SHA256.schedule(w, 8), &bc)
+                    SHA256.round(h, a, b, &c, d, e, f, &g, k[t + 9] &+ SHA256.schedule(w, 9), &bc)
+                    SHA256.round(g, h, a, &b, c, d, e, &f, k[t + 10] &+ SHA256.schedule(w, 10), &bc)
+                    SHA256.round(f, g, h, &a, b, c, d, &e, k[t + 11] &+ SHA256.schedule(w, 11), &bc)
+                    SHA256.round(e, f, g, &h, a, b, c, &d, k[t + 12] &+ SHA256.schedule(w, 12), &bc)
+                    SHA256.round(d, e, f, &g, h, a, b, &c, k[t + 13] &+ SHA256.schedule(w, 13), &bc)
+                    SHA256.round(c, d, e, &f, g, h, a, &b, k[t + 14] &+ SHA256.schedule(w, 14), &bc)
+                    SHA256.round(b, c, d, &e, f, g, h, &a, k[t + 15] &+ SHA256.schedule(w, 15), &bc)
+                    t += 16
                 }
                 a &+= a0
                 b &+= b0
@@ -181,18 +198,35 @@ package struct SHA256: Sendable {
         return (a, b, c, d, e, f, g, h)
     }
 
+    /// Computes the next schedule word into ring slot `i` and returns it:
+    /// `W[t] = σ1(W[t−2]) + W[t−7] + σ0(W[t−15]) + W[t−16]`, where slot `i` holds `W[t−16]`.
+    @inline(__always)
+    private static func schedule(_ w: UnsafeMutablePointer<UInt32>, _ i: Int) -> UInt32 {
+        let x = w[(i + 1) & 15], y = w[(i + 14) & 15]
+        let s0 = (x.rotatedRight(11) ^ x).rotatedRight(7) ^ (x &>> 3)  // ROTR⁷ ⊕ ROTR¹⁸ ⊕ SHR³
+        let s1 = (y.rotatedRight(2) ^ y).rotatedRight(17) ^ (y &>> 10)  // ROTR¹⁷ ⊕ ROTR¹⁹ ⊕ SHR¹⁰
+        let next = w[i] &+ s0 &+ w[(i + 9) & 15] &+ s1
+        w[i] = next
+        return next
+    }
+
     /// One round, with the working variables passed in their rotated roles: `d` gains `T1` and
     /// `h` becomes `T1 + T2` (the new `a`); the caller renames the rest. `kw` is `K[t] + W[t]`.
+    /// `bc` holds `b ⊕ c` on entry and `a ⊕ b` on return (the next round's `b ⊕ c`), so that
+    /// Maj(a, b, c) = b ⊕ ((a ⊕ b) ∧ (b ⊕ c)) costs three operations. The Σ functions are nested
+    /// rotations (Σ1(e) = ROTR⁶(ROTR⁵(ROTR¹⁴(e) ⊕ e) ⊕ e)), which need fewer register copies.
     @inline(__always)
     private static func round(
         _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32, _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32,
-        _ kw: UInt32
+        _ kw: UInt32, _ bc: inout UInt32
     ) {
-        let sigma1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
+        let sigma1 = ((e.rotatedRight(14) ^ e).rotatedRight(5) ^ e).rotatedRight(6)
         let choice = g ^ (e & (f ^ g))
         let temp1 = h &+ sigma1 &+ choice &+ kw
-        let sigma0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-        let majority = (a & b) | (c & (a | b))
+        let sigma0 = ((a.rotatedRight(9) ^ a).rotatedRight(11) ^ a).rotatedRight(2)
+        let ab = a ^ b
+        let majority = b ^ (ab & bc)
+        bc = ab
         d &+= temp1
         h = temp1 &+ sigma0 &+ majority
     }

@@ -9,7 +9,7 @@ import Parley
 #endif
 
 // parley-bench: figures for BENCHMARKS.md. `swift run -c release parley-bench [section …]`
-// Sections: floor negotiation wire consent scale purge leak (default: all).
+// Sections: floor negotiation wire consent crypto scale purge leak (default: all).
 // `parley-bench profile negotiation|consent|session|encode COUNT` does fixed work for callgrind and exits.
 // The main thread waits on a semaphore instead of running an async top level: an async `main`
 // parks the main thread in `dispatch_main`, whose `sigsuspend` crashes valgrind 3.19, and the
@@ -97,6 +97,12 @@ func runBench() async {
         showSection("consent")
         print("\n## Consent tokens")
         for line in Bench.consent() { print(line) }
+    }
+
+    if wants("crypto") {
+        showSection("crypto")
+        print("\n## Crypto: SHA-256, SHA-512, Ed25519 (Benchmarks/crypto.sh compares with OpenSSL and Python cryptography)")
+        for line in Bench.crypto() { print(line) }
     }
 
     if wants("scale") {

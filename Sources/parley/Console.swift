@@ -93,6 +93,8 @@ enum Usage {
                                    print the transition table and error codes as Spec/PROTOCOL.md has them
           token mint|attenuate|inspect|verify …
                                    create, narrow, show and check consent tokens (see `parley token --help`)
+          key new|public|sign|verify …
+                                   Ed25519 keys: a new seed, its public key, sign and verify files (see `parley key --help`)
           conformance --peer "COMMAND" --role company|customer [--case ID] [--json FILE]
                                    run the conformance suite against a program; exits 1 if any case fails
 

@@ -21,6 +21,8 @@ case "serve":
     status = await CommandRunner.run("parley serve") { try await ServeCommand.run(rest) }
 case "demo":
     status = await CommandRunner.run("parley demo") { try await DemoCommand.run(rest) }
+case "key":
+    status = await CommandRunner.run("parley key") { try KeyCommand.run(rest) }
 case "conformance":
     status = await CommandRunner.run("parley conformance") { try await ConformanceCommand.run(rest) }
 case "simulate":
