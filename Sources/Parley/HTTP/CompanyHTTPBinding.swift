@@ -54,7 +54,8 @@ public final class CompanyHTTPBinding: Sendable {
 
     /// Creates a binding for `agent`, whose timers run on `clock` (the clock the agent's
     /// sessions are stamped with; pass the same clock a stdio `serve` would get).
-    public init(agent: CompanyAgent, clock: any AgentClock, configuration: Configuration = Configuration(), codec: WireCodec = WireCodec()) {
+    public init(agent: CompanyAgent, clock: any AgentClock, configuration: Configuration = Configuration(), codec: WireCodec = WireCodec())
+    {
         self.agent = agent
         self.clock = clock
         self.configuration = configuration
@@ -63,7 +64,8 @@ public final class CompanyHTTPBinding: Sendable {
         self.limiter = ClientRateLimiter(rate: configuration.requestsPerSecondPerClient, burst: configuration.burstPerClient)
         self.timers = TimerScheduler(clock: clock)
         self.sessionsByClient = ClientSessions()
-        self.discovery = DiscoveryDocument(agent: agent, endpoints: configuration.advertisedEndpoints ?? [configuration.endpointPath]).encoded()
+        self.discovery = DiscoveryDocument(agent: agent, endpoints: configuration.advertisedEndpoints ?? [configuration.endpointPath])
+            .encoded()
     }
 
     /// Stops the agent's timers (call when the host shuts down).
@@ -170,11 +172,16 @@ public final class CompanyHTTPBinding: Sendable {
         guard open.count >= agent.limits.openSessionsPerPeer else { return nil }
         var stillOpen = 0
         for session in open {
-            if let phase = await agent.phase(of: session), !phase.isTerminal { stillOpen += 1 } else { await sessionsByClient.forget(session) }
+            if let phase = await agent.phase(of: session), !phase.isTerminal {
+                stillOpen += 1
+            } else {
+                await sessionsByClient.forget(session)
+            }
         }
         guard stillOpen >= agent.limits.openSessionsPerPeer else { return nil }
         return await agent.refuse(
-            envelope, ParleyError(.limitExceeded, "this HTTP client already holds \(stillOpen) open sessions (MAX_PEER_SESSIONS)"), now: now)
+            envelope, ParleyError(.limitExceeded, "this HTTP client already holds \(stillOpen) open sessions (MAX_PEER_SESSIONS)"), now: now
+        )
     }
 
     /// Files the company's envelopes in the outbox (for polls) and sets the timers.
@@ -192,7 +199,8 @@ public final class CompanyHTTPBinding: Sendable {
     func batch(_ envelopes: [Envelope]) -> ParleyHTTPResponse {
         var body: [UInt8] = []
         for envelope in envelopes { body += codec.encodeLine(envelope) }
-        return ParleyHTTPResponse(status: 200, headers: ["Content-Type": ParleyHTTP.batchMediaType, "Cache-Control": "no-store"], body: body)
+        return ParleyHTTPResponse(
+            status: 200, headers: ["Content-Type": ParleyHTTP.batchMediaType, "Cache-Control": "no-store"], body: body)
     }
 
     // MARK: - Poll
@@ -206,7 +214,8 @@ public final class CompanyHTTPBinding: Sendable {
             return .problem(400, "invalid-query", "`after` and `wait` are non-negative integers")
         }
         let result = await outbox.collect(
-            session: session, peer: peer, after: after, wait: min(wait, configuration.maximumPollWait), parkedLimit: configuration.maximumParkedPolls)
+            session: session, peer: peer, after: after, wait: min(wait, configuration.maximumPollWait),
+            parkedLimit: configuration.maximumParkedPolls)
         switch result {
         case .unknown: return .problem(404, "not-found", "no such session for this agent")
         case .overloaded: return .problem(503, "overloaded", "too many polls are waiting", headers: ["Retry-After": "1"])

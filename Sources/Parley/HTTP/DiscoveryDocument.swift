@@ -155,7 +155,9 @@ public struct DiscoveryDocument: Sendable, Hashable {
         }
         guard case .array(let versionValues)? = members["versions"], !versionValues.isEmpty,
             versionValues.count <= ProtocolLimits.maximumVersions
-        else { throw Problem("invalid-member", "`versions` must be a non-empty array of at most \(ProtocolLimits.maximumVersions) integers") }
+        else {
+            throw Problem("invalid-member", "`versions` must be a non-empty array of at most \(ProtocolLimits.maximumVersions) integers")
+        }
         var versions: [Int] = []
         for item in versionValues {
             guard case .number(let number) = item, number >= 1, number <= 1_000_000, number.rounded(.towardZero) == number else {

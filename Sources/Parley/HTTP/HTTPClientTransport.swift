@@ -163,7 +163,8 @@ public actor HTTPClientTransport: Transport {
         defer { session.finishTasksAndInvalidate() }
         var request = URLRequest(url: url)
         request.setValue("\(ParleyHTTP.discoveryMediaType), application/json", forHTTPHeaderField: "Accept")
-        let (status, headers, body, finalURL) = try await perform(request, session: session, attempts: configuration.maximumAttempts, configuration: configuration)
+        let (status, headers, body, finalURL) = try await perform(
+            request, session: session, attempts: configuration.maximumAttempts, configuration: configuration)
         guard status == 200 else { throw .status(status, problem: problemCode(body)) }
         guard let type = headers["content-type"]?.lowercased(),
             type.hasPrefix(ParleyHTTP.discoveryMediaType) || type.hasPrefix("application/json")
@@ -234,7 +235,9 @@ public actor HTTPClientTransport: Transport {
         for line in splitter.feed(body) + splitter.finish() {
             switch line {
             case .line(let bytes): result.append(TransportEvent.decoding(bytes, with: codec))
-            case .tooLarge: result.append(.undecodable(ParleyError(.tooLarge, "a line exceeds MAX_ENVELOPE_BYTES"), session: nil, from: nil, sequence: nil))
+            case .tooLarge:
+                result.append(
+                    .undecodable(ParleyError(.tooLarge, "a line exceeds MAX_ENVELOPE_BYTES"), session: nil, from: nil, sequence: nil))
             }
         }
         return result
@@ -319,7 +322,8 @@ public actor HTTPClientTransport: Transport {
     }
 
     /// Performs `request`, retrying retryable failures with backoff; returns status, lower-cased headers, body and final URL.
-    static func perform(_ request: URLRequest, session: URLSession, attempts: Int, configuration: Configuration) async throws(HTTPTransportError)
+    static func perform(_ request: URLRequest, session: URLSession, attempts: Int, configuration: Configuration)
+        async throws(HTTPTransportError)
         -> (Int, [String: String], [UInt8], URL?)
     {
         var attempt = 0
@@ -345,10 +349,13 @@ public actor HTTPClientTransport: Transport {
         }
     }
 
-    private static func once(_ request: URLRequest, session: URLSession) async -> Result<(Int, [String: String], [UInt8], URL?), HTTPTransportError> {
+    private static func once(_ request: URLRequest, session: URLSession) async -> Result<
+        (Int, [String: String], [UInt8], URL?), HTTPTransportError
+    > {
         let box = TaskBox()
         return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<(Int, [String: String], [UInt8], URL?), HTTPTransportError>, Never>) in
+            await withCheckedContinuation {
+                (continuation: CheckedContinuation<Result<(Int, [String: String], [UInt8], URL?), HTTPTransportError>, Never>) in
                 let task = session.dataTask(with: request) { data, response, error in
                     if let error {
                         continuation.resume(returning: .failure(classify(error)))

@@ -1,0 +1,52 @@
+// parley-server: a company bot served over HTTP (Spec/HTTP.md) by Hummingbird 2.
+//
+//   swift run --package-path Examples/Server parley-server --port 8080 --scenario salon [--host 127.0.0.1] [--now RFC3339]
+import Foundation
+import Hummingbird
+import Parley
+import ParleyScenarios
+import ParleyServer
+
+let usage = "usage: parley-server [--host 127.0.0.1] [--port 8080] --scenario salon|restaurant [--now RFC3339 | --real-clock]"
+var configuration = ServerConfiguration()
+var scenario = "salon"
+var start: Instant? = World.now
+var arguments = Array(CommandLine.arguments.dropFirst())[...]
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("parley-server: \(message)\n\(usage)\n".utf8))
+    exit(64)
+}
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "--host": configuration.host = arguments.popFirst() ?? fail("--host needs a value")
+    case "--port":
+        guard let value = arguments.popFirst().flatMap(Int.init), (0...65535).contains(value) else { fail("--port needs 0…65535") }
+        configuration.port = value
+    case "--scenario": scenario = arguments.popFirst() ?? fail("--scenario needs a value")
+    case "--now":
+        guard let value = arguments.popFirst().flatMap(Instant.init(rfc3339:)) else { fail("--now needs an RFC 3339 instant") }
+        start = value
+    case "--real-clock": start = nil
+    case "--help", "-h":
+        print(usage)
+        exit(0)
+    default: fail("unknown argument '\(argument)'")
+    }
+}
+// The scenarios' world is set on 2026-04-30 (scenarios.md): by default the clock starts there
+// and runs at the real rate, as `parley serve` does; `--now` or `--real-clock` choose otherwise.
+let clock: any AgentClock = start.map { ShiftedClock(start: $0) } ?? SystemClock()
+let agent: CompanyAgent
+switch scenario {
+case "salon": agent = Salons.salon().0
+case "restaurant": agent = Salons.restaurant().0
+default: fail("unknown scenario '\(scenario)'")
+}
+let binding = CompanyHTTPBinding(agent: agent, clock: clock)
+let app = buildApplication(binding: binding, configuration: configuration) { channel in
+    let port = channel.localAddress?.port ?? configuration.port
+    print("parley-server: \(agent.profile.name) (\(agent.profile.id)) on http://\(configuration.host):\(port)")
+    fflush(stdout)
+}
+try await app.runService()
+await binding.shutdown()
