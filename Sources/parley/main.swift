@@ -18,8 +18,14 @@ case "serve":
     status = await ServeCommand.run(Array(arguments.dropFirst()))
 case "demo":
     status = await DemoCommand.run(Array(arguments.dropFirst()))
+case "conformance" where arguments.contains("--url"):
+    status = await HTTPCommands.conformance(Array(arguments.dropFirst()))
 case "conformance":
     status = await ConformanceCommand.run(Array(arguments.dropFirst()))
+case "discover":
+    status = await HTTPCommands.discover(Array(arguments.dropFirst()))
+case "book":
+    status = await HTTPCommands.book(Array(arguments.dropFirst()))
 case "simulate":
     status = await SimulateCommand.run(Array(arguments.dropFirst()))
 case "help", "--help", "-h", nil:

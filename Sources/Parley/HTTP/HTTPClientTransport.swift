@@ -115,7 +115,7 @@ public actor HTTPClientTransport: Transport {
         self.codec = codec
         let sessionConfiguration = URLSessionConfiguration.ephemeral
         sessionConfiguration.timeoutIntervalForRequest = configuration.requestTimeout + Double(configuration.pollWait)
-        sessionConfiguration.httpMaximumConnectionsPerHost = 8
+        sessionConfiguration.httpMaximumConnectionsPerHost = 64
         self.session = URLSession(configuration: sessionConfiguration)
         (inbound, sink) = AsyncStream.makeStream()
     }
@@ -202,11 +202,17 @@ public actor HTTPClientTransport: Transport {
     /// Sends one envelope and returns the company's immediate replies, undecodable lines as
     /// events; retries as configured. The typed-error form of ``send(_:)``.
     public func post(_ envelope: Envelope) async throws(HTTPTransportError) -> [TransportEvent] {
+        try await post(bytes: codec.encode(envelope))
+    }
+
+    /// Posts `bytes` as they are (they need not be a valid envelope) and returns the company's
+    /// immediate replies; an HTTP-tier refusal (400, 413, 415, …) is thrown as ``HTTPTransportError/status(_:problem:)``.
+    public func post(bytes: [UInt8]) async throws(HTTPTransportError) -> [TransportEvent] {
         var request = URLRequest(url: endpoint)
         request.httpMethod = "POST"
         request.setValue(ParleyHTTP.envelopeMediaType, forHTTPHeaderField: "Content-Type")
         request.setValue(ParleyHTTP.batchMediaType, forHTTPHeaderField: "Accept")
-        request.httpBody = Data(codec.encode(envelope))
+        request.httpBody = Data(bytes)
         request.timeoutInterval = configuration.requestTimeout
         let (status, headers, body, _) = try await Self.perform(
             request, session: session, attempts: configuration.maximumAttempts, configuration: configuration)
@@ -292,7 +298,15 @@ public actor HTTPClientTransport: Transport {
 
     /// One poll; returns whether to keep polling.
     private func pollOnce(_ sessionID: SessionID) async throws(HTTPTransportError) -> Bool {
-        let after = delivered[sessionID] ?? 0
+        guard let events = try await poll(session: sessionID, after: delivered[sessionID] ?? 0, as: agent) else { return false }
+        deliver(events)
+        return !isClosed
+    }
+
+    /// Collects the company's envelopes of `session` with `seq` above `after`, waiting up to
+    /// ``Configuration/pollWait`` seconds for one; `nil` when the company does not know the
+    /// session for `agent` (404). Envelopes are returned, not put on ``inbound``.
+    public func poll(session sessionID: SessionID, after: Int, as agent: AgentID) async throws(HTTPTransportError) -> [TransportEvent]? {
         guard var components = URLComponents(url: endpoint, resolvingAgainstBaseURL: true) else { throw .invalidURL("\(endpoint)") }
         components.path += "/sessions/\(sessionID.rawValue)/messages"
         components.query = "after=\(after)&wait=\(configuration.pollWait)"
@@ -303,12 +317,11 @@ public actor HTTPClientTransport: Transport {
         request.timeoutInterval = configuration.requestTimeout + Double(configuration.pollWait)
         let (status, headers, body, _) = try await Self.perform(request, session: session, attempts: 1, configuration: configuration)
         switch status {
-        case 200: deliver(try events(headers: headers, body: body))
-        case 204: break
-        case 404: return false
+        case 200: return try events(headers: headers, body: body)
+        case 204: return []
+        case 404: return nil
         default: throw .status(status, problem: Self.problemCode(body))
         }
-        return !isClosed
     }
 
     static func backoff(attempt: Int, configuration: Configuration) -> Double {
