@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# HTTP binding checks (Spec/HTTP.md): builds Examples/Server, starts parley-server on a loopback
+# port, then runs `parley discover`, `parley book` for the S1 haircut (booked at 10:00, only the
+# given name disclosed), `parley conformance --url … --role company` (0 failed) and the Python
+# client written from Spec/HTTP.md, which plays S1 over HTTP. The server is stopped whatever
+# happens. Called by .ci/run as `bash .ci/http-checks.sh`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== http: building parley and Examples/Server"
+swift build --product parley 2>&1 | tail -n 1
+swift build --package-path Examples/Server --product parley-server 2>&1 | tail -n 1
+parley="$(swift build --show-bin-path)/parley"
+server="$(swift build --package-path Examples/Server --show-bin-path)/parley-server"
+
+echo "== http: starting parley-server on a free loopback port"
+"$server" --host 127.0.0.1 --port 0 --scenario salon >"$work/server.log" 2>&1 &
+server_pid=$!
+url=""
+for _ in $(seq 1 100); do
+    url="$(grep -o 'http://127.0.0.1:[0-9]*' "$work/server.log" | head -n 1 || true)"
+    [ -n "$url" ] && break
+    if ! kill -0 "$server_pid" 2>/dev/null; then cat "$work/server.log"; echo "parley-server exited"; exit 1; fi
+    sleep 0.2
+done
+[ -n "$url" ] || { cat "$work/server.log"; echo "parley-server did not report its port"; exit 1; }
+echo "server at $url"
+
+echo "== http: parley discover"
+"$parley" discover "$url" | tee "$work/discover.txt" | head -n 8
+grep -q '^agent: *salon.example/bot$' "$work/discover.txt"
+
+echo "== http: parley book (S1)"
+"$parley" book "$url" --service haircut --window 2026-05-03T12:00/12:00 --window 2026-05-03T10:00/12:00 \
+    --prefer 2026-05-03T12:00 --max-price 60 --share givenName=Lisa --answer service=haircut-women \
+    --as assistant.example/lisa | tee "$work/book.txt" | tail -n 3
+grep -q '^Outcome: booked haircut-women at salon.example/bot, .*10:00' "$work/book.txt"
+grep -q '^Data salon.example/bot received: givenName$' "$work/book.txt"
+
+echo "== http: parley conformance --url … --role company"
+"$parley" conformance --url "$url" --role company >"$work/conformance.txt" 2>&1 || { cat "$work/conformance.txt"; exit 1; }
+tail -n 1 "$work/conformance.txt"
+tail -n 1 "$work/conformance.txt" | grep -q ' 0 failed'
+
+echo "== http: Python client from Spec/HTTP.md (S1)"
+python3 Tests/interop/http_client.py "$url"
+
+echo "== http: server still serving after all that"
+"$parley" discover "$url" >/dev/null
+echo "== http checks passed"
