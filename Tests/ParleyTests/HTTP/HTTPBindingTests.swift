@@ -126,6 +126,27 @@ import Testing
         #expect(await binding.respond(to: Self.post(hello, client: "c2")).status == 200)
     }
 
+    @Test func sessionsPerClientAreBounded() async throws {
+        let binding = Self.binding()
+        let limit = binding.agent.limits.openSessionsPerPeer
+        // Each session claims another agent id: only the HTTP client's address ties them together.
+        for index in 0..<limit {
+            let hello = Self.hello(session: SessionID("s-client-\(index)")!, from: AgentID("a\(index).example/bot")!)
+            let replies = try Self.lines(await binding.respond(to: Self.post(WireCodec().encode(hello))))
+            #expect(replies.map(\.kind) == [.hello])
+        }
+        let over = Self.hello(session: "s-client-over", from: "over.example/bot")
+        let refused = try Self.lines(await binding.respond(to: Self.post(WireCodec().encode(over))))
+        guard case .error(let report)? = refused.first?.message else {
+            Issue.record("expected an error, got \(refused.map(\.kind))")
+            return
+        }
+        #expect(report.code == "limit-exceeded")
+        // Another client is admitted.
+        let other = try Self.lines(await binding.respond(to: Self.post(WireCodec().encode(over), client: "c2")))
+        #expect(other.map(\.kind) == [.hello])
+    }
+
     @Test func pollsAreBoundToTheSessionsCustomer() async throws {
         let binding = Self.binding()
         _ = await binding.respond(to: Self.post(WireCodec().encode(Self.hello())))
