@@ -108,7 +108,8 @@ def mint_token(root_key, identifier, location, caveats):
 # --- §3 exchange ----------------------------------------------------------------------------------
 
 class Session:
-    def __init__(self, endpoint, company):
+    def __init__(self, endpoint, company, me=ME):
+        self.me = me
         self.endpoint = endpoint
         self.company = company
         self.id = "s-" + secrets.token_hex(16)
@@ -120,7 +121,7 @@ class Session:
 
     def envelope(self, kind, body, in_reply_to=None):
         self.seq += 1
-        envelope = {"parley": 1, "id": "py%d" % self.seq, "session": self.id, "from": ME, "to": self.company,
+        envelope = {"parley": 1, "id": "py%d" % self.seq, "session": self.id, "from": self.me, "to": self.company,
                     "seq": self.seq, "ack": self.ack, "sentAt": "2026-04-30T09:00:00Z", "type": kind, "body": body}
         if in_reply_to:
             envelope["inReplyTo"] = in_reply_to
@@ -157,7 +158,7 @@ class Session:
             if time.time() > end:
                 fail("no message from the company within %d s" % deadline)
             url = "%s/sessions/%s/messages?after=%d&wait=10" % (self.endpoint, self.id, self.ack)
-            status, headers, body, _ = request("GET", url, headers={"Parley-Agent": ME})
+            status, headers, body, _ = request("GET", url, headers={"Parley-Agent": self.me})
             if status == 200:
                 self.take(body)
             elif status != 204:

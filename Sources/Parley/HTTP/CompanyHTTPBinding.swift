@@ -30,6 +30,10 @@ public final class CompanyHTTPBinding: Sendable {
         public var requestsPerSecondPerClient = 50.0
         /// How many requests one client may make in a burst.
         public var burstPerClient = 100.0
+        /// How many open sessions one client may hold; `nil` uses the agent's
+        /// ``ServiceLimits/openSessionsPerPeer`` (`MAX_PEER_SESSIONS`). Raise it for clients that
+        /// front many customers (an assistant provider's egress, a load generator).
+        public var openSessionsPerClient: Int? = nil
         /// How long clients may cache the discovery document, in seconds.
         public var discoveryMaxAge = 3600
         /// The endpoints the discovery document lists; `nil` lists ``endpointPath``, which clients
@@ -168,8 +172,9 @@ public final class CompanyHTTPBinding: Sendable {
     /// Refuses a new session when the HTTP client already holds `MAX_PEER_SESSIONS` open ones
     /// (the HTTP expression of "counted by the connection"); `nil` admits it.
     private func admission(of envelope: Envelope, client: String?, now: Instant) async -> AgentOutput? {
+        let limit = configuration.openSessionsPerClient ?? agent.limits.openSessionsPerPeer
         let open = await sessionsByClient.sessions(of: client ?? "")
-        guard open.count >= agent.limits.openSessionsPerPeer else { return nil }
+        guard open.count >= limit else { return nil }
         var stillOpen = 0
         for session in open {
             if let phase = await agent.phase(of: session), !phase.isTerminal {
@@ -178,7 +183,7 @@ public final class CompanyHTTPBinding: Sendable {
                 await sessionsByClient.forget(session)
             }
         }
-        guard stillOpen >= agent.limits.openSessionsPerPeer else { return nil }
+        guard stillOpen >= limit else { return nil }
         return await agent.refuse(
             envelope, ParleyError(.limitExceeded, "this HTTP client already holds \(stillOpen) open sessions (MAX_PEER_SESSIONS)"), now: now
         )

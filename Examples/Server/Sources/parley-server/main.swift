@@ -7,9 +7,13 @@ import Parley
 import ParleyScenarios
 import ParleyServer
 
-let usage = "usage: parley-server [--host 127.0.0.1] [--port 8080] --scenario salon|restaurant [--now RFC3339 | --real-clock]"
+let usage = """
+    usage: parley-server [--host 127.0.0.1] [--port 8080] --scenario salon|restaurant [--now RFC3339 | --real-clock]
+                         [--requests-per-second N (0: no limit)] [--sessions-per-client N]
+    """
 var configuration = ServerConfiguration()
 var scenario = "salon"
+var bindingConfiguration = CompanyHTTPBinding.Configuration()
 var start: Instant? = World.now
 var arguments = Array(CommandLine.arguments.dropFirst())[...]
 func fail(_ message: String) -> Never {
@@ -27,6 +31,13 @@ while let argument = arguments.popFirst() {
         guard let value = arguments.popFirst().flatMap(Instant.init(rfc3339:)) else { fail("--now needs an RFC 3339 instant") }
         start = value
     case "--real-clock": start = nil
+    case "--requests-per-second":
+        guard let value = arguments.popFirst().flatMap(Double.init), value >= 0 else { fail("--requests-per-second needs a number") }
+        bindingConfiguration.requestsPerSecondPerClient = value
+        bindingConfiguration.burstPerClient = max(1, value * 2)
+    case "--sessions-per-client":
+        guard let value = arguments.popFirst().flatMap(Int.init), value >= 1 else { fail("--sessions-per-client needs a positive integer") }
+        bindingConfiguration.openSessionsPerClient = value
     case "--help", "-h":
         print(usage)
         exit(0)
@@ -42,7 +53,7 @@ case "salon": agent = Salons.salon().0
 case "restaurant": agent = Salons.restaurant().0
 default: fail("unknown scenario '\(scenario)'")
 }
-let binding = CompanyHTTPBinding(agent: agent, clock: clock)
+let binding = CompanyHTTPBinding(agent: agent, clock: clock, configuration: bindingConfiguration)
 let app = buildApplication(binding: binding, configuration: configuration) { channel in
     let port = channel.localAddress?.port ?? configuration.port
     print("parley-server: \(agent.profile.name) (\(agent.profile.id)) on http://\(configuration.host):\(port)")
