@@ -8,7 +8,7 @@ public import Parley
 /// response are what the peer "wrote", in order. Messages the company sends later are collected
 /// by a long poll per session. Unlike a process peer, the company is not restarted per case: on
 /// ``close()`` the peer ends every session it touched with a `close`, so that open-session bounds
-/// do not carry over from one case to the next.
+/// do not carry over from one case to the next, after cancelling every booking the case made.
 public actor HTTPPeer: ConformancePeer {
     private let transport: HTTPClientTransport
     private let mailbox = PeerMailbox()
@@ -22,10 +22,15 @@ public actor HTTPPeer: ConformancePeer {
         var company: AgentID
         var sent = 0
         var received = 0
+        var bookings: [BookingReference] = []
     }
 
-    /// A peer for the company whose exchange endpoint is `endpoint`.
-    public init(endpoint: URL) {
+    private let onClose: @Sendable () async -> Void
+
+    /// A peer for the company whose exchange endpoint is `endpoint`; `onClose` runs last in
+    /// ``close()`` (for example to stop a server started for the case).
+    public init(endpoint: URL, onClose: @escaping @Sendable () async -> Void = {}) {
+        self.onClose = onClose
         var configuration = HTTPClientTransport.Configuration()
         configuration.pollWait = 5
         configuration.maximumAttempts = 3
@@ -52,8 +57,11 @@ public actor HTTPPeer: ConformancePeer {
             for event in events { take(event, fromPoll: false) }
         case .failure(let error):
             // An HTTP-tier refusal: nothing in Parley answers it (Spec/HTTP.md §5).
-            guard case .status = error else { throw error }
+            guard case .status(let status, _) = error else { throw error }
             log.append("\(error)")
+            if status == 413 {
+                throw ConformanceSkip("over HTTP a body over MAX_ENVELOPE_BYTES is refused with 413 before it is read (Spec/HTTP.md §5.1)")
+            }
         }
     }
 
@@ -63,6 +71,9 @@ public actor HTTPPeer: ConformancePeer {
             var track = sessions[envelope.session] ?? Track(local: envelope.to, company: envelope.from)
             if fromPoll, envelope.sequence <= track.received { return }
             track.received = max(track.received, envelope.sequence)
+            if case .confirm(let confirm) = envelope.message, confirm.status == .booked, !track.bookings.contains(confirm.booking) {
+                track.bookings.append(confirm.booking)
+            }
             sessions[envelope.session] = track
             Task { await mailbox.put(.envelope(envelope)) }
         case .undecodable(let error, _, _, _):
@@ -102,7 +113,15 @@ public actor HTTPPeer: ConformancePeer {
         for poller in pollers.values { poller.cancel() }
         pollers.removeAll()
         let now = Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
-        for (session, track) in sessions {
+        for (session, var track) in sessions {
+            // Give back what the case booked, so that the next case finds the calendar as the first did.
+            for booking in track.bookings {
+                track.sent += 1
+                let cancel = Envelope(
+                    id: MessageID(stringLiteral: "conf-cancel-\(track.sent)"), session: session, from: track.local, to: track.company,
+                    sequence: track.sent, acknowledged: track.received, sentAt: now, message: .cancel(.init(booking: booking)))
+                _ = try? await transport.post(cancel)
+            }
             let close = Envelope(
                 id: MessageID(stringLiteral: "conf-close-\(track.sent + 1)"), session: session, from: track.local, to: track.company,
                 sequence: track.sent + 1, acknowledged: track.received, sentAt: now,
@@ -110,6 +129,7 @@ public actor HTTPPeer: ConformancePeer {
             _ = try? await transport.post(close)
         }
         await transport.close()
+        await onClose()
         return log.joined(separator: "\n")
     }
 }

@@ -14,7 +14,12 @@ enum HTTPCommands {
           Times are wall-clock times in the company's time zone (from its discovery document). Only the
           fields given with --share may be disclosed, and only for the booking.
         """
-    static let conformanceUsage = "usage: parley conformance --url URL|HOST --role company [--case ID] [--timeout SECONDS]"
+    static let conformanceUsage = """
+        usage: parley conformance --url URL|HOST --role company [--case ID] [--timeout SECONDS] [--server "COMMAND"]
+          With --server, COMMAND (run by /bin/sh) starts a fresh company serving URL for each case and is
+          stopped after it, as `--peer` does for stdio; without it every case runs against the one server at URL,
+          whose calendar then carries the bookings of earlier cases.
+        """
 
     /// Arguments as `--name value` pairs (repeatable) and positionals.
     struct Arguments {
@@ -244,18 +249,45 @@ enum HTTPCommands {
             Console.error("parley conformance: no company case '\(caseID)' (see --list)")
             return 64
         }
-        let company: DiscoveredCompany
-        do {
-            company = try await HTTPClientTransport.discover(
-                url, configuration: configuration(insecure: options.flags.contains("--insecure-http")))
-        } catch {
-            Console.error("parley conformance: \(error)")
-            return 69
-        }
+        let insecure = configuration(insecure: options.flags.contains("--insecure-http"))
         let timeout = options.one("--timeout").flatMap(Double.init) ?? 3
         let suite = ConformanceSuite(replyTimeout: timeout)
-        let endpoint = company.endpoint
-        let report = await suite.run(role: .company, peer: endpoint.absoluteString, caseID: caseID) { HTTPPeer(endpoint: endpoint) }
+        let report: ConformanceReport
+        if let command = options.one("--server") {
+            report = await suite.run(role: .company, peer: "\(url) (started by: \(command))", caseID: caseID) {
+                let server = Process()
+                server.executableURL = URL(fileURLWithPath: "/bin/sh")
+                server.arguments = ["-c", "exec \(command)"]
+                server.standardOutput = FileHandle.nullDevice
+                try server.run()
+                let stop: @Sendable () async -> Void = {
+                    server.terminate()
+                    server.waitUntilExit()
+                }
+                var lastError: (any Error)?
+                for _ in 0..<100 {
+                    do {
+                        let company = try await HTTPClientTransport.discover(url, configuration: insecure)
+                        return HTTPPeer(endpoint: company.endpoint, onClose: stop)
+                    } catch {
+                        lastError = error
+                        try await Task.sleep(nanoseconds: 100_000_000)
+                    }
+                }
+                await stop()
+                throw lastError ?? HTTPTransportError.timedOut
+            }
+        } else {
+            let company: DiscoveredCompany
+            do {
+                company = try await HTTPClientTransport.discover(url, configuration: insecure)
+            } catch {
+                Console.error("parley conformance: \(error)")
+                return 69
+            }
+            let endpoint = company.endpoint
+            report = await suite.run(role: .company, peer: endpoint.absoluteString, caseID: caseID) { HTTPPeer(endpoint: endpoint) }
+        }
         print(report.text)
         return report.failed == 0 ? 0 : 1
     }

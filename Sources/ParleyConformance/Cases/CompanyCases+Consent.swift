@@ -182,7 +182,10 @@ extension CompanyCases {
                     sequence: request.sequence)
                 try await context.send(conflicting)
                 try await context.expectError(.duplicateConflict, in: &session, answering: conflicting, what: "a conflicting duplicate")
-                let accept = try await context.send(.accept(.init(proposal: session.table[0].id)), in: &session)
+                guard let proposal = session.table.first else {
+                    throw ConformanceFailure("the request got no proposals, so the case cannot go on", envelope: request)
+                }
+                let accept = try await context.send(.accept(.init(proposal: proposal.id)), in: &session)
                 try await context.expect(
                     [.consentRequest, .confirm], in: &session, after: accept, what: "the original proposals after the conflict")
             },
