@@ -7,9 +7,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 work="$(mktemp -d)"
-server_pid=""
+pids=()
 cleanup() {
-    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -20,19 +20,24 @@ swift build --package-path Examples/Server --product parley-server 2>&1 | tail -
 parley="$(swift build --show-bin-path)/parley"
 server="$(swift build --package-path Examples/Server --show-bin-path)/parley-server"
 
-echo "== http: starting parley-server on a free loopback port"
-"$server" --host 127.0.0.1 --port 0 --scenario salon >"$work/server.log" 2>&1 &
-server_pid=$!
-url=""
-for _ in $(seq 1 100); do
-    url="$(grep -o 'http://127.0.0.1:[0-9]*' "$work/server.log" | head -n 1 || true)"
-    [ -n "$url" ] && break
-    if ! kill -0 "$server_pid" 2>/dev/null; then cat "$work/server.log"; echo "parley-server exited"; exit 1; fi
-    sleep 0.2
-done
-[ -n "$url" ] || { cat "$work/server.log"; echo "parley-server did not report its port"; exit 1; }
-echo "server at $url"
+start_server() { # start_server NAME: starts parley-server on a free loopback port, sets $url
+    local log="$work/$1.log"
+    "$server" --host 127.0.0.1 --port 0 --scenario salon >"$log" 2>&1 &
+    local pid=$!
+    pids+=("$pid")
+    url=""
+    for _ in $(seq 1 100); do
+        url="$(grep -o 'http://127.0.0.1:[0-9]*' "$log" | head -n 1 || true)"
+        [ -n "$url" ] && break
+        if ! kill -0 "$pid" 2>/dev/null; then cat "$log"; echo "parley-server exited"; exit 1; fi
+        sleep 0.2
+    done
+    [ -n "$url" ] || { cat "$log"; echo "parley-server did not report its port"; exit 1; }
+    echo "$1: parley-server at $url"
+}
 
+echo "== http: starting parley-server on a free loopback port"
+start_server main
 echo "== http: parley discover"
 "$parley" discover "$url" | tee "$work/discover.txt" | head -n 8
 grep -q '^agent: *salon.example/bot$' "$work/discover.txt"
@@ -44,13 +49,18 @@ echo "== http: parley book (S1)"
 grep -q '^Outcome: booked haircut-women at salon.example/bot, .*10:00' "$work/book.txt"
 grep -q '^Data salon.example/bot received: givenName$' "$work/book.txt"
 
-echo "== http: parley conformance --url … --role company"
-"$parley" conformance --url "$url" --role company >"$work/conformance.txt" 2>&1 || { cat "$work/conformance.txt"; exit 1; }
+echo "== http: parley conformance --url … --role company (a fresh parley-server per case, as --peer does for stdio)"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+"$parley" conformance --url "http://127.0.0.1:$port" --role company \
+    --server "$server --host 127.0.0.1 --port $port --scenario salon" >"$work/conformance.txt" 2>&1 || { cat "$work/conformance.txt"; exit 1; }
 tail -n 1 "$work/conformance.txt"
 tail -n 1 "$work/conformance.txt" | grep -q ' 0 failed'
 
-echo "== http: Python client from Spec/HTTP.md (S1)"
+echo "== http: Python client from Spec/HTTP.md (S1, against a second parley-server: the first one's 10:00 is booked)"
+main_url="$url"
+start_server python
 python3 Tests/interop/http_client.py "$url"
+url="$main_url"
 
 echo "== http: server still serving after all that"
 "$parley" discover "$url" >/dev/null

@@ -1,4 +1,6 @@
+import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import Parley
 
@@ -58,7 +60,10 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Builds the Hummingbird application that serves `binding`.
-public func buildApplication(binding: CompanyHTTPBinding, configuration: ServerConfiguration, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
+public func buildApplication(
+    binding: CompanyHTTPBinding, configuration: ServerConfiguration,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+)
     -> some ApplicationProtocol
 {
     let router = Router(context: ParleyRequestContext.self)

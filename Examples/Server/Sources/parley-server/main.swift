@@ -22,11 +22,15 @@ func fail(_ message: String) -> Never {
 }
 while let argument = arguments.popFirst() {
     switch argument {
-    case "--host": configuration.host = arguments.popFirst() ?? fail("--host needs a value")
+    case "--host":
+        guard let value = arguments.popFirst() else { fail("--host needs a value") }
+        configuration.host = value
     case "--port":
         guard let value = arguments.popFirst().flatMap(Int.init), (0...65535).contains(value) else { fail("--port needs 0…65535") }
         configuration.port = value
-    case "--scenario": scenario = arguments.popFirst() ?? fail("--scenario needs a value")
+    case "--scenario":
+        guard let value = arguments.popFirst() else { fail("--scenario needs a value") }
+        scenario = value
     case "--now":
         guard let value = arguments.popFirst().flatMap(Instant.init(rfc3339:)) else { fail("--now needs an RFC 3339 instant") }
         start = value
@@ -54,10 +58,12 @@ case "restaurant": agent = Salons.restaurant().0
 default: fail("unknown scenario '\(scenario)'")
 }
 let binding = CompanyHTTPBinding(agent: agent, clock: clock, configuration: bindingConfiguration)
-let app = buildApplication(binding: binding, configuration: configuration) { channel in
-    let port = channel.localAddress?.port ?? configuration.port
-    print("parley-server: \(agent.profile.name) (\(agent.profile.id)) on http://\(configuration.host):\(port)")
-    fflush(stdout)
+let settings = configuration
+let app = buildApplication(binding: binding, configuration: settings) { channel in
+    let port = channel.localAddress?.port ?? settings.port
+    // Written straight to the file descriptor, unbuffered: scripts wait for this line.
+    FileHandle.standardOutput.write(
+        Data("parley-server: \(agent.profile.name) (\(agent.profile.id)) on http://\(settings.host):\(port)\n".utf8))
 }
 try await app.runService()
 await binding.shutdown()
