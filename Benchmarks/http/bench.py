@@ -59,7 +59,7 @@ def negotiate(document, endpoint, index):
             return "booked"
         elif kind == "decline":
             send("close", {"outcome": "no-agreement"}, message["id"])
-            return "declined"
+            return "declined:" + body.get("reason", "")
         else:
             return kind
 
