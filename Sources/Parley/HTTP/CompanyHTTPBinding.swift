@@ -72,8 +72,13 @@ public final class CompanyHTTPBinding: Sendable {
             .encoded()
     }
 
-    /// Stops the agent's timers (call when the host shuts down).
-    public func shutdown() async { await timers.cancelAll() }
+    /// Answers every parked poll at once (`204`) and refuses new waits, then stops the agent's
+    /// timers. Call it when the host begins a graceful shutdown, so that draining in-flight
+    /// requests does not wait out the polls; clients poll again elsewhere (`Spec/HTTP.md` §4).
+    public func shutdown() async {
+        await outbox.stopWaiting()
+        await timers.cancelAll()
+    }
 
     /// Answers one HTTP request. Never throws: every failure is a response (`Spec/HTTP.md` §5).
     public func respond(to request: ParleyHTTPRequest) async -> ParleyHTTPResponse {
@@ -259,6 +264,7 @@ actor HTTPOutbox {
     }
 
     private let retention: Int64
+    private var stopped = false
     private var entries: [SessionID: Entry] = [:]
     private var ended: [(SessionID, Instant)] = []
     private var parked = 0
@@ -301,7 +307,7 @@ actor HTTPOutbox {
         guard let entry = entries[session], entry.peer == peer else { return .unknown }
         let ready = entry.envelopes.filter { $0.sequence > after }
         if !ready.isEmpty { return .envelopes(ready) }
-        guard wait > 0 else { return .nothing }
+        guard wait > 0, !stopped else { return .nothing }
         guard parked < parkedLimit else { return .overloaded }
         parked += 1
         defer { parked -= 1 }
@@ -325,6 +331,15 @@ actor HTTPOutbox {
         timeout.cancel()
         let now = entries[session]?.envelopes.filter { $0.sequence > after } ?? []
         return now.isEmpty ? .nothing : .envelopes(now)
+    }
+
+    func stopWaiting() {
+        stopped = true
+        for session in Array(entries.keys) {
+            let waiters = entries[session]?.waiters.values.map { $0 } ?? []
+            entries[session]?.waiters.removeAll()
+            for waiter in waiters { waiter.resume() }
+        }
     }
 
     private func wake(session: SessionID, waiter: UInt64) {

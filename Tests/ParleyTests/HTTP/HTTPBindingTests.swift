@@ -186,6 +186,31 @@ import Testing
         #expect(try Self.lines(response).contains { $0.kind == .close || $0.kind == .error || $0.kind == .hello })
     }
 
+    @Test func shutdownAnswersParkedPollsAtOnce() async throws {
+        let binding = Self.binding()
+        _ = await binding.respond(to: Self.post(WireCodec().encode(Self.hello())))
+        let parked = Task {
+            await binding.respond(
+                to: ParleyHTTPRequest(
+                    method: "GET", target: "/parley/sessions/s-http-1/messages?after=1&wait=30",
+                    headers: [(ParleyHTTP.agentHeader, World.lisa.rawValue)]))
+        }
+        try await Task.sleep(nanoseconds: 100_000_000)
+        await binding.shutdown()
+        // Answered by the shutdown, not by the 30 s wait: race it against 5 s.
+        let status = await withTaskGroup(of: Int?.self) { group in
+            group.addTask { await parked.value.status }
+            group.addTask {
+                try? await Task.sleep(nanoseconds: 5_000_000_000)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        #expect(status == 204, "the parked poll was still waiting 5 s after shutdown")
+    }
+
     @Test func s1BooksThroughTheBindingInProcess() async throws {
         let binding = Self.binding()
         let transport = BindingTransport(binding: binding)

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Parley
+import ServiceLifecycle
 
 /// The request context: Hummingbird's core context plus the client's address, which the
 /// binding's per-client limits are keyed by, and the binding's body limit.
@@ -32,7 +33,12 @@ public func addParleyRoutes(to router: Router<ParleyRequestContext>, binding: Co
             method: request.method.rawValue, target: request.uri.string,
             headers: request.headers.map { ($0.name.rawName, $0.value) }, body: Array(buffer: body),
             client: context.remoteAddress?.ipAddress)
-        let answer = await binding.respond(to: exchange)
+        // A parked poll must not hold up a graceful shutdown: the binding answers it at once.
+        let answer = await withGracefulShutdownHandler {
+            await binding.respond(to: exchange)
+        } onGracefulShutdown: {
+            Task { await binding.shutdown() }
+        }
         var headers = HTTPFields()
         for (name, value) in answer.headers {
             if let field = HTTPField.Name(name) { headers[field] = value }
