@@ -22,9 +22,15 @@ import Testing
         ("the same hello again: the same reply, byte for byte (PROTOCOL.md §5.5)", post(hello)),
         ("a protocol error: an error envelope inside 200", post(badRequest)),
         (
-            "a poll for messages after seq 1: nothing yet, 204",
+            "a poll for messages after seq 1: the error (seq 2)",
             ParleyHTTPRequest(
                 method: "GET", target: "/parley/sessions/s-vector-0001/messages?after=1&wait=0",
+                headers: [("Parley-Agent", "assistant.example/lisa")])
+        ),
+        (
+            "a poll for messages after seq 2: nothing yet, 204",
+            ParleyHTTPRequest(
+                method: "GET", target: "/parley/sessions/s-vector-0001/messages?after=2&wait=0",
                 headers: [("Parley-Agent", "assistant.example/lisa")])
         ),
         (
