@@ -54,6 +54,7 @@ public final class CompanyHTTPBinding: Sendable {
     let limiter: ClientRateLimiter
     let timers: TimerScheduler
     let sessionsByClient: ClientSessions
+    let gate = SessionGate()
     let discovery: [UInt8]
 
     /// Creates a binding for `agent`, whose timers run on `clock` (the clock the agent's
@@ -142,6 +143,20 @@ public final class CompanyHTTPBinding: Sendable {
         guard !bytes.isEmpty else { return .problem(400, "empty-body", "the body holds no envelope") }
         guard !bytes.contains(0x0A) else { return .problem(400, "batch-not-allowed", "send one envelope per request") }
         let event = TransportEvent.decoding(Array(bytes), with: codec)
+        // Requests of one session are handled one after the other, so that each response holds
+        // exactly the replies to its own envelope (§3.2), however many arrive at once.
+        let gated: SessionID?
+        switch event {
+        case .envelope(let envelope): gated = envelope.session
+        case .undecodable(_, let session, _, _): gated = session
+        }
+        if let gated { await gate.enter(gated) }
+        let response = await exchange(event, client: request.client)
+        if let gated { await gate.leave(gated) }
+        return response
+    }
+
+    private func exchange(_ event: TransportEvent, client: String?) async -> ParleyHTTPResponse {
         let now = clock.now
         var output: AgentOutput
         var session: SessionID?
@@ -149,7 +164,7 @@ public final class CompanyHTTPBinding: Sendable {
         case .envelope(let envelope):
             session = envelope.session
             if await agent.phase(of: envelope.session) == nil, envelope.to == agent.profile.id,
-                let refusal = await admission(of: envelope, client: request.client, now: now)
+                let refusal = await admission(of: envelope, client: client, now: now)
             {
                 output = refusal
             } else {
@@ -165,7 +180,7 @@ public final class CompanyHTTPBinding: Sendable {
         }
         if let session, await agent.phase(of: session) != nil {
             if output.finished.isEmpty {
-                await sessionsByClient.note(session, client: request.client ?? "")
+                await sessionsByClient.note(session, client: client ?? "")
             } else {
                 await sessionsByClient.forget(session)
             }
@@ -401,5 +416,30 @@ actor ClientRateLimiter {
         bucket.tokens -= 1
         buckets[client] = bucket
         return nil
+    }
+}
+
+/// One request at a time per session: the ones that arrive while a session is busy wait in order.
+actor SessionGate {
+    private var busy = Set<SessionID>()
+    private var waiting: [SessionID: [CheckedContinuation<Void, Never>]] = [:]
+
+    func enter(_ session: SessionID) async {
+        guard busy.contains(session) else {
+            busy.insert(session)
+            return
+        }
+        await withCheckedContinuation { waiting[session, default: []].append($0) }
+    }
+
+    /// Hands the session to the next waiter (it stays busy), or frees it.
+    func leave(_ session: SessionID) {
+        guard var queue = waiting[session], !queue.isEmpty else {
+            busy.remove(session)
+            return
+        }
+        let next = queue.removeFirst()
+        waiting[session] = queue.isEmpty ? nil : queue
+        next.resume()
     }
 }

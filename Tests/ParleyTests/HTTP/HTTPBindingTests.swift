@@ -186,6 +186,25 @@ import Testing
         #expect(try Self.lines(response).contains { $0.kind == .close || $0.kind == .error || $0.kind == .hello })
     }
 
+    @Test func concurrentCopiesOfOneEnvelopeEachGetTheReply() async throws {
+        let binding = Self.binding()
+        _ = await binding.respond(to: Self.post(WireCodec().encode(Self.hello())))
+        let request = Envelope(
+            id: "m-2", session: "s-http-1", from: World.lisa, to: "salon.example/bot", sequence: 2, acknowledged: 1, sentAt: World.now,
+            message: .request(.init(service: "haircut-women", windows: [World.window(may: 3, from: (9, 0), to: (17, 0))])))
+        let body = WireCodec().encode(request)
+        let responses = await withTaskGroup(of: ParleyHTTPResponse.self) { group in
+            for _ in 0..<8 { group.addTask { await binding.respond(to: Self.post(body)) } }
+            var all: [ParleyHTTPResponse] = []
+            for await response in group { all.append(response) }
+            return all
+        }
+        // Each copy is answered with the reply to it (the first processed, the rest as duplicates, §5.5).
+        let bodies = Set(responses.map(\.body))
+        #expect(responses.allSatisfy { $0.status == 200 && !$0.body.isEmpty })
+        #expect(bodies.count == 1)
+    }
+
     @Test func shutdownAnswersParkedPollsAtOnce() async throws {
         let binding = Self.binding()
         _ = await binding.respond(to: Self.post(WireCodec().encode(Self.hello())))
