@@ -27,6 +27,8 @@ let package = Package(
         .executable(name: "parley-bench", targets: ["parley-bench"]),
         // The conformance kit: cases that test any Parley peer, in process or over stdio.
         .library(name: "ParleyConformance", targets: ["ParleyConformance"]),
+        // The reference scenarios, for hosts such as Examples/Server that serve them.
+        .library(name: "ParleyScenarios", targets: ["ParleyScenarios"]),
     ],
     targets: [
         // SHA-256, SHA-512, HMAC-SHA256, Ed25519 and the macaroon format. Internal to the package: `package` access only.

@@ -23,6 +23,16 @@ public struct ScriptedSession: Sendable {
     public private(set) var received = 0
     /// The proposals on the table (the last offer, counter-offer or decline with proposals).
     public private(set) var table: [Proposal] = []
+    /// The first proposal on the table; a case failure, not a crash, when the peer put none there
+    /// (it declined, say, where the case needs an offer).
+    public func firstProposal() throws -> Proposal {
+        guard let proposal = table.first else {
+            throw ConformanceFailure(
+                "the peer put no proposal on the table (its last message: \(lastReceived.map { "'\($0.message.kind)'" } ?? "none"))",
+                envelope: lastReceived)
+        }
+        return proposal
+    }
     /// The windows of the current ask.
     public private(set) var windows: [TimeWindow] = []
     /// The accepted proposal.

@@ -84,7 +84,7 @@ enum Usage {
         commands:
           demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE]
                                    play a reference scenario between two agents and print the dialogue
-          serve --role company|customer --scenario NAME
+          serve --role company|customer --scenario NAME [--now TIME]
                                    run a scenario agent on stdin/stdout (JSON Lines envelopes)
           simulate [--sessions N] [--seed S] [--drop P] [--duplicate P] [--reorder P] [--corrupt P]
                                    many sessions over a faulty network, deterministically; prints a summary
@@ -95,8 +95,12 @@ enum Usage {
                                    create, narrow, show and check consent tokens (see `parley token --help`)
           key new|public|sign|verify …
                                    Ed25519 keys: a new seed, its public key, sign and verify files (see `parley key --help`)
-          conformance --peer "COMMAND" --role company|customer [--case ID] [--json FILE]
-                                   run the conformance suite against a program; exits 1 if any case fails
+          conformance --peer "COMMAND" | --url URL --role company|customer [--case ID] [--json FILE]
+                                   run the conformance suite against a program or an HTTP company;
+                                   exits 1 if any case fails
+          discover URL|HOST        fetch and check a company's HTTP discovery document (Spec/HTTP.md)
+          book URL|HOST --service NAME --window … [--share FIELD=VALUE …]
+                                   book over HTTP as a person's assistant
 
         exit status:
           0   success
@@ -104,6 +108,7 @@ enum Usage {
               token that does not allow the use, a simulation with violations, a failed negotiation
           64  the command line is wrong: unknown command or option, missing or malformed value
           66  an input file cannot be read
+          69  a service cannot be reached or answered wrongly (an HTTP company's discovery)
           73  an output file cannot be written
 
         Progress of long runs (conformance, simulate) goes to standard error when it is a terminal.

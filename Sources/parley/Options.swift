@@ -56,6 +56,9 @@ enum ExitStatus {
     static let usage: Int32 = 64
     /// An input file cannot be read.
     static let noInput: Int32 = 66
+    /// A service the command needs cannot be reached or answered wrongly (an HTTP company's
+    /// discovery document, say).
+    static let unavailable: Int32 = 69
     /// An output file cannot be written.
     static let cannotCreate: Int32 = 73
 }
@@ -173,6 +176,9 @@ struct Options {
     func required(_ name: String) throws(CommandLineExit) -> String {
         try required(name) { $0 }
     }
+
+    /// Every value given for a repeatable option, in order.
+    func all(_ name: String) -> [String] { values[name] ?? [] }
 
     /// The whole number given for `name`.
     func integer(_ name: String) throws(CommandLineExit) -> Int? {

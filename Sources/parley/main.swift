@@ -25,6 +25,10 @@ case "key":
     status = await CommandRunner.run("parley key") { try KeyCommand.run(rest) }
 case "conformance":
     status = await CommandRunner.run("parley conformance") { try await ConformanceCommand.run(rest) }
+case "discover":
+    status = await CommandRunner.run("parley discover") { try await HTTPCommands.discover(rest) }
+case "book":
+    status = await CommandRunner.run("parley book") { try await HTTPCommands.book(rest) }
 case "simulate":
     status = await CommandRunner.run("parley simulate") { try await SimulateCommand.run(rest) }
 case "--version":

@@ -137,7 +137,7 @@ struct CommandLineTests {
             ["conformance", "--help"], 0,
             "usage: parley conformance --peer \"COMMAND\" --role company|customer [--case ID] [--json FILE] [--timeout SECONDS]"
         ),
-        (["conformance", "--role", "company"], 64, "parley conformance: missing --peer (see 'parley conformance --help')"),
+        (["conformance", "--role", "company"], 64, "parley conformance: missing --peer (or --url) (see 'parley conformance --help')"),
         (
             ["conformance", "--peer", "true", "--role", "boss"], 64,
             "parley conformance: invalid value for --role: 'boss' (see 'parley conformance --help')"

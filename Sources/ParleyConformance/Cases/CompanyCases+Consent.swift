@@ -165,7 +165,7 @@ extension CompanyCases {
             ) { context in
                 var session = try await context.reachOffered()
                 let accept = Message.Accept(
-                    proposal: session.table[0].id, disclosures: [.init(tokenID: "tok-never-granted", data: [.givenName: "Kit"])])
+                    proposal: try session.firstProposal().id, disclosures: [.init(tokenID: "tok-never-granted", data: [.givenName: "Kit"])])
                 let sent = try await context.send(.accept(accept), in: &session, expectRejection: true)
                 try await context.expectError(
                     .fieldNotGranted, in: &session, answering: sent, what: "an accept disclosing data under no grant")
@@ -217,7 +217,10 @@ extension CompanyCases {
                     sequence: request.sequence)
                 try await context.send(conflicting)
                 try await context.expectError(.duplicateConflict, in: &session, answering: conflicting, what: "a conflicting duplicate")
-                let accept = try await context.send(.accept(.init(proposal: session.table[0].id)), in: &session)
+                guard let proposal = session.table.first else {
+                    throw ConformanceFailure("the request got no proposals, so the case cannot go on", envelope: request)
+                }
+                let accept = try await context.send(.accept(.init(proposal: proposal.id)), in: &session)
                 try await context.expect(
                     [.consentRequest, .confirm], in: &session, after: accept, what: "the original proposals after the conflict")
             },
@@ -235,7 +238,7 @@ extension CompanyCases {
                 try await context.send(replay)
                 try await context.expectError(
                     .replayedMessage, in: &session, answering: replay, what: "a new id with seq \(request.sequence)")
-                let accept = try await context.send(.accept(.init(proposal: session.table[0].id)), in: &session)
+                let accept = try await context.send(.accept(.init(proposal: session.firstProposal().id)), in: &session)
                 try await context.expect(
                     [.consentRequest, .confirm], in: &session, after: accept, what: "the original proposals after the replay")
             },

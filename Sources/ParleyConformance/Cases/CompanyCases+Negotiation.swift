@@ -102,7 +102,7 @@ extension CompanyCases {
             ) { context in
                 var session = try await context.reachOffered()
                 let accept = try await context.send(
-                    .accept(.init(proposal: session.table[0].id, addOns: ["no-such-add-on"])), in: &session,
+                    .accept(.init(proposal: session.firstProposal().id, addOns: ["no-such-add-on"])), in: &session,
                     expectRejection: true)
                 try await context.expectError(.unknownReference, in: &session, answering: accept, what: "accepting an unknown add-on")
             },
@@ -140,7 +140,7 @@ extension CompanyCases {
                 try context.require(!session.table.isEmpty, "a request in the wide window got '\(offer.kind)', not proposals", offer)
                 question = try await context.send(.question(.init(id: "cq2", topic: "wait-time", text: "How long?")), in: &session)
                 try await context.expect([.answer], in: &session, after: question, what: "a question in 'offered'")
-                let accept = try await context.send(.accept(.init(proposal: session.table[0].id)), in: &session)
+                let accept = try await context.send(.accept(.init(proposal: session.firstProposal().id)), in: &session)
                 try await context.expect([.consentRequest, .confirm], in: &session, after: accept, what: "accepting after the inquiry")
             },
             make(
@@ -200,7 +200,7 @@ extension CompanyCases {
                     reply = try await context.next(in: &session, after: answer)
                 }
                 try context.require(reply.kind == .offer, "no offer for the free window, got '\(reply.kind)'", reply)
-                let proposal = session.table[0]
+                let proposal = try session.firstProposal()
                 let accept = try await context.send(.accept(.init(proposal: proposal.id)), in: &session)
                 reply = try await context.expect([.consentRequest, .confirm], in: &session, after: accept, what: "accepting")
                 if case .consentRequest(let request) = reply.message {
@@ -225,7 +225,7 @@ extension CompanyCases {
                 "PROTOCOL.md §5.2, §6", covers: rows(.accepted, .company, .confirm)
             ) { context in
                 var session = try await context.reachOffered()
-                let proposal = session.table[0]
+                let proposal = try session.firstProposal()
                 var accept = Message.Accept(proposal: proposal.id)
                 for requirement in proposal.requires {
                     let request = Message.ConsentRequest(
@@ -279,7 +279,7 @@ extension CompanyCases {
                     .reschedule(.init(booking: confirm.booking, windows: [context.profile.wideWindow])), in: &later)
                 var reply = try await context.expect(
                     [.offer, .counterOffer], in: &later, after: sent, what: "rescheduling from a new session")
-                let proposal = later.table[0]
+                let proposal = try later.firstProposal()
                 let accept = try await context.send(.accept(.init(proposal: proposal.id)), in: &later)
                 let digest = later.agreementDigest
                 reply = try await context.expect([.confirm], in: &later, after: accept, what: "accepting the new time")
@@ -315,7 +315,7 @@ extension CompanyCases {
                 codes: [.offerExpired]
             ) { context in
                 var session = try await context.reachOffered()
-                let proposal = session.table[0]
+                let proposal = try session.firstProposal()
                 let offeredAt = session.lastReceived?.sentAt ?? context.profile.now
                 let validFor = Double(offeredAt.seconds(to: proposal.expiresAt))
                 guard validFor <= 10 else {

@@ -42,7 +42,7 @@ extension ConformanceContext {
     /// the proposal needs no data).
     func reachConsentRequested(window: TimeWindow? = nil) async throws -> (ScriptedSession, Message.ConsentRequest) {
         var session = try await reachOffered(window: window)
-        let proposal = session.table[0]
+        let proposal = try session.firstProposal()
         let accept = try await send(.accept(.init(proposal: proposal.id)), in: &session)
         let reply = try await expect(
             [.consentRequest], in: &session, after: accept,

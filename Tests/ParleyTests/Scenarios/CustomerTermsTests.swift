@@ -204,7 +204,7 @@ extension CustomerTermsTests {
 }
 
 /// Counts calls across tasks.
-actor Counter {
+private actor Counter {
     private(set) var value = 0
     func increment() { value += 1 }
 }

@@ -142,7 +142,7 @@ public actor CompanyAgent {
     }
 
     /// Answers the first envelope of a session the agent will not open, and forgets the session.
-    private func refuse(_ envelope: Envelope, _ reason: ParleyError, now: Instant) -> AgentOutput {
+    func refuse(_ envelope: Envelope, _ reason: ParleyError, now: Instant) -> AgentOutput {
         guard envelope.to == profile.id else { return AgentOutput() }
         var machine = SessionStateMachine(
             role: .company, session: envelope.session, local: profile.id, peer: nil, configuration: configuration)

@@ -1,0 +1,445 @@
+/// The Parley HTTP binding for a company (`Spec/HTTP.md`): HTTP requests in, HTTP responses out,
+/// driving a ``CompanyAgent``. It opens no socket; any HTTP server hosts it in a few lines:
+///
+/// ```swift
+/// let binding = CompanyHTTPBinding(agent: salon, clock: SystemClock())
+/// // in the server's handler, for every request:
+/// let response = await binding.respond(to: ParleyHTTPRequest(method: "POST", target: "/parley",
+///                                                             headers: headers, body: body, client: peerAddress))
+/// ```
+///
+/// It serves three resources: the discovery document (`GET /.well-known/parley`), the exchange
+/// endpoint (`POST /parley`, one envelope in, the immediate replies out) and the poll resource
+/// (`GET /parley/sessions/{id}/messages?after=N&wait=S`) through which a customer collects the
+/// messages the company sends later. No request depends on an earlier one having reached the
+/// same instance: a session is named by its id and every poll carries its cursor, so once the
+/// agent's sessions and the outbox live in a shared store, any instance can take any request.
+public final class CompanyHTTPBinding: Sendable {
+    /// The binding's limits and paths.
+    public struct Configuration: Sendable, Hashable {
+        /// The exchange endpoint's path; polls live under `<path>/sessions/`.
+        public var endpointPath = "/parley"
+        /// The largest request body accepted: one envelope (`MAX_ENVELOPE_BYTES`) plus a final CR LF.
+        /// A host collecting the body MUST stop at this many bytes and answer 413 itself.
+        public var maximumBodyBytes = WireLimits.standard.maximumBytes + 2
+        /// The longest a poll is parked, in seconds (a client asking for more gets this).
+        public var maximumPollWait = ParleyHTTP.maximumPollWait
+        /// How many polls may be parked at once; beyond it, polls get 503 with `Retry-After`.
+        public var maximumParkedPolls = 10_000
+        /// Requests per second one client (``ParleyHTTPRequest/client``) may make on average; 0 turns the limit off.
+        public var requestsPerSecondPerClient = 50.0
+        /// How many requests one client may make in a burst.
+        public var burstPerClient = 100.0
+        /// How many open sessions one client may hold; `nil` uses the agent's
+        /// ``ServiceLimits/openSessionsPerPeer`` (`MAX_PEER_SESSIONS`). Raise it for clients that
+        /// front many customers (an assistant provider's egress, a load generator).
+        public var openSessionsPerClient: Int? = nil
+        /// How long clients may cache the discovery document, in seconds.
+        public var discoveryMaxAge = 3600
+        /// The endpoints the discovery document lists; `nil` lists ``endpointPath``, which clients
+        /// resolve against the discovery URL.
+        public var advertisedEndpoints: [String]? = nil
+
+        /// The defaults of `Spec/HTTP.md`.
+        public init() {}
+    }
+
+    /// The agent it drives.
+    public let agent: CompanyAgent
+    /// Its configuration.
+    public let configuration: Configuration
+    let clock: any AgentClock
+    let codec: WireCodec
+    let outbox: HTTPOutbox
+    let limiter: ClientRateLimiter
+    let timers: TimerScheduler
+    let sessionsByClient: ClientSessions
+    let gate = SessionGate()
+    let discovery: [UInt8]
+
+    /// Creates a binding for `agent`, whose timers run on `clock` (the clock the agent's
+    /// sessions are stamped with; pass the same clock a stdio `serve` would get).
+    public init(agent: CompanyAgent, clock: any AgentClock, configuration: Configuration = Configuration(), codec: WireCodec = WireCodec())
+    {
+        self.agent = agent
+        self.clock = clock
+        self.configuration = configuration
+        self.codec = codec
+        self.outbox = HTTPOutbox(retention: SessionStateMachine.Configuration().idempotencyWindow)
+        self.limiter = ClientRateLimiter(rate: configuration.requestsPerSecondPerClient, burst: configuration.burstPerClient)
+        self.timers = TimerScheduler(clock: clock)
+        self.sessionsByClient = ClientSessions()
+        self.discovery = DiscoveryDocument(agent: agent, endpoints: configuration.advertisedEndpoints ?? [configuration.endpointPath])
+            .encoded()
+    }
+
+    /// Answers every parked poll at once (`204`) and refuses new waits, then stops the agent's
+    /// timers. Call it when the host begins a graceful shutdown, so that draining in-flight
+    /// requests does not wait out the polls; clients poll again elsewhere (`Spec/HTTP.md` §4).
+    public func shutdown() async {
+        await outbox.stopWaiting()
+        await timers.cancelAll()
+    }
+
+    /// Answers one HTTP request. Never throws: every failure is a response (`Spec/HTTP.md` §5).
+    public func respond(to request: ParleyHTTPRequest) async -> ParleyHTTPResponse {
+        let path = request.path
+        if path == ParleyHTTP.discoveryPath {
+            guard request.method == "GET" || request.method == "HEAD" else { return methodNotAllowed("GET, HEAD") }
+            return ParleyHTTPResponse(
+                status: 200,
+                headers: [
+                    "Content-Type": ParleyHTTP.discoveryMediaType, "Cache-Control": "public, max-age=\(configuration.discoveryMaxAge)",
+                ], body: request.method == "HEAD" ? [] : discovery)
+        }
+        let endpoint = configuration.endpointPath
+        if path == endpoint {
+            guard request.method == "POST" else { return methodNotAllowed("POST") }
+            if let refusal = await rateLimit(request) { return refusal }
+            return await exchange(request)
+        }
+        let prefix = endpoint + "/sessions/"
+        if path.hasPrefix(prefix), path.hasSuffix("/messages") {
+            let id = path.dropFirst(prefix.count).dropLast("/messages".count)
+            guard request.method == "GET" else { return methodNotAllowed("GET") }
+            guard let session = SessionID(rawValue: String(id)) else { return .problem(404, "not-found", "no such session") }
+            if let refusal = await rateLimit(request) { return refusal }
+            return await poll(request, session: session)
+        }
+        return .problem(404, "not-found", "no Parley resource at \(path.prefix(200))")
+    }
+
+    private func methodNotAllowed(_ allowed: String) -> ParleyHTTPResponse {
+        .problem(405, "method-not-allowed", "use \(allowed)", headers: ["Allow": allowed])
+    }
+
+    private func rateLimit(_ request: ParleyHTTPRequest) async -> ParleyHTTPResponse? {
+        guard let wait = await limiter.admit(request.client ?? "") else { return nil }
+        return .problem(429, "rate-limited", "too many requests from this client", headers: ["Retry-After": String(wait)])
+    }
+
+    // MARK: - Exchange
+
+    /// Whether `value` names the envelope media type (parameters such as `charset=utf-8` allowed).
+    static func isEnvelopeMediaType(_ value: String?) -> Bool {
+        guard let value else { return false }
+        let type = value.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces.lowercased() } ?? ""
+        return type == ParleyHTTP.envelopeMediaType || type == "application/json"
+    }
+
+    private func exchange(_ request: ParleyHTTPRequest) async -> ParleyHTTPResponse {
+        guard Self.isEnvelopeMediaType(request.header("Content-Type")) else {
+            return .problem(415, "unsupported-media-type", "send one envelope as \(ParleyHTTP.envelopeMediaType)")
+        }
+        if let declared = request.header("Content-Length").flatMap({ Int($0.trimmingSpaces) }), declared > configuration.maximumBodyBytes {
+            return .problem(413, "too-large", "the body exceeds \(configuration.maximumBodyBytes) bytes (MAX_ENVELOPE_BYTES)")
+        }
+        guard request.body.count <= configuration.maximumBodyBytes else {
+            return .problem(413, "too-large", "the body exceeds \(configuration.maximumBodyBytes) bytes (MAX_ENVELOPE_BYTES)")
+        }
+        var bytes = request.body[...]
+        if bytes.last == 0x0A { bytes = bytes.dropLast() }
+        if bytes.last == 0x0D { bytes = bytes.dropLast() }
+        guard !bytes.isEmpty else { return .problem(400, "empty-body", "the body holds no envelope") }
+        guard !bytes.contains(0x0A) else { return .problem(400, "batch-not-allowed", "send one envelope per request") }
+        let event = TransportEvent.decoding(Array(bytes), with: codec)
+        // Requests of one session are handled one after the other, so that each response holds
+        // exactly the replies to its own envelope (§3.2), however many arrive at once.
+        let gated: SessionID?
+        switch event {
+        case .envelope(let envelope): gated = envelope.session
+        case .undecodable(_, let session, _, _): gated = session
+        }
+        if let gated { await gate.enter(gated) }
+        let response = await exchange(event, client: request.client)
+        if let gated { await gate.leave(gated) }
+        return response
+    }
+
+    private func exchange(_ event: TransportEvent, client: String?) async -> ParleyHTTPResponse {
+        let now = clock.now
+        var output: AgentOutput
+        var session: SessionID?
+        switch event {
+        case .envelope(let envelope):
+            session = envelope.session
+            if await agent.phase(of: envelope.session) == nil, envelope.to == agent.profile.id,
+                let refusal = await admission(of: envelope, client: client, now: now)
+            {
+                output = refusal
+            } else {
+                output = await agent.handle(event, now: now)
+            }
+        case .undecodable(let error, let identified, _, _):
+            session = identified
+            output = await agent.handle(event, now: now)
+            if output.envelopes.isEmpty {
+                // Nothing in Parley can answer it (no known session): an HTTP-tier refusal.
+                return .problem(400, error.code.wireValue, error.message)
+            }
+        }
+        if let session, await agent.phase(of: session) != nil {
+            if output.finished.isEmpty {
+                await sessionsByClient.note(session, client: client ?? "")
+            } else {
+                await sessionsByClient.forget(session)
+            }
+            await record(output, session: session)
+        }
+        return batch(output.envelopes)
+    }
+
+    /// Refuses a new session when the HTTP client already holds `MAX_PEER_SESSIONS` open ones
+    /// (the HTTP expression of "counted by the connection"); `nil` admits it.
+    private func admission(of envelope: Envelope, client: String?, now: Instant) async -> AgentOutput? {
+        let limit = configuration.openSessionsPerClient ?? agent.limits.openSessionsPerPeer
+        let open = await sessionsByClient.sessions(of: client ?? "")
+        guard open.count >= limit else { return nil }
+        var stillOpen = 0
+        for session in open {
+            if let phase = await agent.phase(of: session), !phase.isTerminal {
+                stillOpen += 1
+            } else {
+                await sessionsByClient.forget(session)
+            }
+        }
+        guard stillOpen >= limit else { return nil }
+        return await agent.refuse(
+            envelope, ParleyError(.limitExceeded, "this HTTP client already holds \(stillOpen) open sessions (MAX_PEER_SESSIONS)"), now: now
+        )
+    }
+
+    /// Files the company's envelopes in the outbox (for polls) and sets the timers.
+    private func record(_ output: AgentOutput, session: SessionID) async {
+        await outbox.append(output.envelopes, session: session, ended: !output.finished.isEmpty, now: clock.now)
+        for request in output.timers {
+            await timers.schedule(request) { [weak self] session, timer, now in
+                guard let self else { return }
+                let fired = await self.agent.timerFired(timer, session: session, now: now)
+                await self.record(fired, session: session)
+            }
+        }
+    }
+
+    func batch(_ envelopes: [Envelope]) -> ParleyHTTPResponse {
+        var body: [UInt8] = []
+        for envelope in envelopes { body += codec.encodeLine(envelope) }
+        return ParleyHTTPResponse(
+            status: 200, headers: ["Content-Type": ParleyHTTP.batchMediaType, "Cache-Control": "no-store"], body: body)
+    }
+
+    // MARK: - Poll
+
+    private func poll(_ request: ParleyHTTPRequest, session: SessionID) async -> ParleyHTTPResponse {
+        guard let agentHeader = request.header(ParleyHTTP.agentHeader), let peer = AgentID(rawValue: agentHeader.trimmingSpaces) else {
+            return .problem(400, "missing-agent", "a poll names its agent id in the \(ParleyHTTP.agentHeader) header")
+        }
+        let query = request.query
+        guard let after = Int(query["after"] ?? "0"), after >= 0, let wait = Int(query["wait"] ?? "0"), wait >= 0 else {
+            return .problem(400, "invalid-query", "`after` and `wait` are non-negative integers")
+        }
+        let result = await outbox.collect(
+            session: session, peer: peer, after: after, wait: min(wait, configuration.maximumPollWait),
+            parkedLimit: configuration.maximumParkedPolls)
+        switch result {
+        case .unknown: return .problem(404, "not-found", "no such session for this agent")
+        case .overloaded: return .problem(503, "overloaded", "too many polls are waiting", headers: ["Retry-After": "1"])
+        case .nothing: return ParleyHTTPResponse(status: 204, headers: ["Cache-Control": "no-store"])
+        case .envelopes(let envelopes): return batch(envelopes)
+        }
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}
+
+extension String {
+    var trimmingSpaces: String { self[...].trimmingSpaces }
+}
+
+/// The company's envelopes per session, kept so that a poll can collect the ones sent later
+/// (`Spec/HTTP.md` §3.4). Bounded: at most ``maximumPerSession`` envelopes per session, and a
+/// session is forgotten `retention` seconds after it ended.
+actor HTTPOutbox {
+    static let maximumPerSession = 512
+
+    enum Result: Sendable {
+        case unknown, overloaded, nothing
+        case envelopes([Envelope])
+    }
+
+    private struct Entry {
+        var peer: AgentID
+        var envelopes: [Envelope] = []
+        var endedAt: Instant?
+        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+    }
+
+    private let retention: Int64
+    private var stopped = false
+    private var entries: [SessionID: Entry] = [:]
+    private var ended: [(SessionID, Instant)] = []
+    private var parked = 0
+    private var nextWaiter: UInt64 = 0
+
+    init(retention: Int64) {
+        self.retention = retention
+    }
+
+    func append(_ envelopes: [Envelope], session: SessionID, ended isEnded: Bool, now: Instant) {
+        purge(now: now)
+        guard let first = envelopes.first else { return }
+        var entry = entries[session] ?? Entry(peer: first.to)
+        for envelope in envelopes where envelope.to == entry.peer && entry.envelopes.count < Self.maximumPerSession {
+            if let index = entry.envelopes.lastIndex(where: { $0.sequence <= envelope.sequence }) {
+                if entry.envelopes[index].sequence == envelope.sequence { continue }
+                entry.envelopes.insert(envelope, at: index + 1)
+            } else {
+                entry.envelopes.insert(envelope, at: 0)
+            }
+        }
+        if isEnded, entry.endedAt == nil {
+            entry.endedAt = now
+            ended.append((session, now))
+        }
+        let waiters = entry.waiters.values
+        entry.waiters.removeAll()
+        entries[session] = entry
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private func purge(now: Instant) {
+        while let (session, at) = ended.first, at.adding(seconds: retention) <= now {
+            ended.removeFirst()
+            if let entry = entries.removeValue(forKey: session) { for waiter in entry.waiters.values { waiter.resume() } }
+        }
+    }
+
+    func collect(session: SessionID, peer: AgentID, after: Int, wait: Int, parkedLimit: Int) async -> Result {
+        guard let entry = entries[session], entry.peer == peer else { return .unknown }
+        let ready = entry.envelopes.filter { $0.sequence > after }
+        if !ready.isEmpty { return .envelopes(ready) }
+        guard wait > 0, !stopped else { return .nothing }
+        guard parked < parkedLimit else { return .overloaded }
+        parked += 1
+        defer { parked -= 1 }
+        nextWaiter += 1
+        let id = nextWaiter
+        let timeout = Task { [weak self] in
+            try? await Task.sleep(nanoseconds: UInt64(wait) * 1_000_000_000)
+            await self?.wake(session: session, waiter: id)
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                if Task.isCancelled || entries[session] == nil {
+                    continuation.resume()
+                } else {
+                    entries[session]?.waiters[id] = continuation
+                }
+            }
+        } onCancel: {
+            Task { await self.wake(session: session, waiter: id) }
+        }
+        timeout.cancel()
+        let now = entries[session]?.envelopes.filter { $0.sequence > after } ?? []
+        return now.isEmpty ? .nothing : .envelopes(now)
+    }
+
+    func stopWaiting() {
+        stopped = true
+        for session in Array(entries.keys) {
+            let waiters = entries[session]?.waiters.values.map { $0 } ?? []
+            entries[session]?.waiters.removeAll()
+            for waiter in waiters { waiter.resume() }
+        }
+    }
+
+    private func wake(session: SessionID, waiter: UInt64) {
+        entries[session]?.waiters.removeValue(forKey: waiter)?.resume()
+    }
+
+    var parkedCount: Int { parked }
+}
+
+/// Which sessions each HTTP client opened, for the per-client session bound.
+actor ClientSessions {
+    private var byClient: [String: Set<SessionID>] = [:]
+    private var clientOf: [SessionID: String] = [:]
+
+    func note(_ session: SessionID, client: String) {
+        guard clientOf[session] == nil else { return }
+        clientOf[session] = client
+        byClient[client, default: []].insert(session)
+    }
+
+    func sessions(of client: String) -> Set<SessionID> { byClient[client] ?? [] }
+
+    func forget(_ session: SessionID) {
+        guard let client = clientOf.removeValue(forKey: session) else { return }
+        byClient[client]?.remove(session)
+        if byClient[client]?.isEmpty == true { byClient[client] = nil }
+    }
+}
+
+/// A token bucket per client: `rate` requests per second on average, `burst` at once.
+actor ClientRateLimiter {
+    private let rate: Double
+    private let burst: Double
+    private var buckets: [String: (tokens: Double, at: ContinuousClock.Instant)] = [:]
+    private static let maximumClients = 100_000
+
+    init(rate: Double, burst: Double) {
+        self.rate = rate
+        self.burst = max(1, burst)
+    }
+
+    /// `nil` when the request is admitted, else the whole seconds to wait before retrying.
+    func admit(_ client: String) -> Int? {
+        guard rate > 0 else { return nil }
+        let now = ContinuousClock.now
+        var bucket = buckets[client] ?? (burst, now)
+        let elapsed = now - bucket.at
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        bucket.tokens = min(burst, bucket.tokens + seconds * rate)
+        bucket.at = now
+        if buckets.count >= Self.maximumClients, buckets[client] == nil {
+            // Forget clients whose buckets are full again: they hold no state worth keeping.
+            buckets = buckets.filter { $0.value.tokens + 1 < burst }
+        }
+        guard bucket.tokens >= 1 else {
+            buckets[client] = bucket
+            return max(1, Int(((1 - bucket.tokens) / rate).rounded(.up)))
+        }
+        bucket.tokens -= 1
+        buckets[client] = bucket
+        return nil
+    }
+}
+
+/// One request at a time per session: the ones that arrive while a session is busy wait in order.
+actor SessionGate {
+    private var busy = Set<SessionID>()
+    private var waiting: [SessionID: [CheckedContinuation<Void, Never>]] = [:]
+
+    func enter(_ session: SessionID) async {
+        guard busy.contains(session) else {
+            busy.insert(session)
+            return
+        }
+        await withCheckedContinuation { waiting[session, default: []].append($0) }
+    }
+
+    /// Hands the session to the next waiter (it stays busy), or frees it.
+    func leave(_ session: SessionID) {
+        guard var queue = waiting[session], !queue.isEmpty else {
+            busy.remove(session)
+            return
+        }
+        let next = queue.removeFirst()
+        waiting[session] = queue.isEmpty ? nil : queue
+        next.resume()
+    }
+}
