@@ -47,6 +47,13 @@ public struct PublicSigningKey: Sendable, Hashable, CustomStringConvertible {
         Ed25519.isValidSignature(signature.rawRepresentation, for: message, publicKey: rawRepresentation)
     }
 
+    /// The key's id: its JWK thumbprint (RFC 7638), the base64url SHA-256 of the canonical JSON
+    /// `{"crv":"Ed25519","kty":"OKP","x":"…"}` with ``base64URL`` as `x`. Parley uses it as the
+    /// `kid` wherever a key is named: in a JWK Set, in a signature, in a receipt.
+    public var keyID: String {
+        Base64URL.encode(SHA256.hash(Array(#"{"crv":"Ed25519","kty":"OKP","x":"\#(base64URL)"}"#.utf8)))
+    }
+
     /// `PublicSigningKey(HEX)`.
     public var description: String { "PublicSigningKey(\(hex))" }
 }

@@ -34,6 +34,14 @@ struct SigningKeyTests {
         #expect(signature.hex.hasPrefix("e5564300c360ac72"))  // RFC 8032 TEST 1
     }
 
+    @Test("a key's id is its RFC 7638 JWK thumbprint (RFC 8037 Appendix A.3)")
+    func keyIDIsTheThumbprint() throws {
+        let key = try #require(PublicSigningKey(base64URL: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"))
+        #expect(key.keyID == "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k")
+        let other = SigningKey(seedHex: String(repeating: "01", count: 32))!.publicKey
+        #expect(other.keyID != key.keyID && other.keyID.count == 43)
+    }
+
     @Test("malformed or unacceptable inputs give nil")
     func rejects() {
         #expect(SigningKey(seed: [UInt8](repeating: 1, count: 31)) == nil)
