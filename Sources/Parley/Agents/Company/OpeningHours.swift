@@ -1,6 +1,19 @@
-/// A day of the week.
+/// A day of the week, numbered as ISO 8601 does (Monday 1 to Sunday 7).
 public enum Weekday: Int, Hashable, Sendable, Codable, CaseIterable, Comparable {
-    case monday = 1, tuesday, wednesday, thursday, friday, saturday, sunday
+    /// Monday, day 1.
+    case monday = 1
+    /// Tuesday, day 2.
+    case tuesday
+    /// Wednesday, day 3.
+    case wednesday
+    /// Thursday, day 4.
+    case thursday
+    /// Friday, day 5.
+    case friday
+    /// Saturday, day 6.
+    case saturday
+    /// Sunday, day 7.
+    case sunday
 
     /// Monday to Friday.
     public static let workdays: Set<Weekday> = [.monday, .tuesday, .wednesday, .thursday, .friday]
