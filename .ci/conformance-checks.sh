@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Conformance checks through real processes: `parley conformance` against `parley serve` for both
 # roles (every case must pass, exit 0), and against each deliberately broken peer (exactly its
-# expected cases fail, exit non-zero). Called by .ci/run as `bash .ci/conformance-checks.sh`.
+# expected cases fail, exit non-zero), and the independent Python peers of Tests/interop/stdio_peers.py
+# booking with `parley serve` in both roles on the real clock. Called by .ci/run as `bash .ci/conformance-checks.sh`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 work="$(mktemp -d)"
@@ -37,6 +38,13 @@ echo "== conformance: parley serve --role company --scenario salon"
 run 0 serve-company company "$parley serve --role company --scenario salon"
 echo "== conformance: parley serve --role customer --scenario haircut"
 run 0 serve-customer customer "$parley serve --role customer --scenario haircut"
+
+echo "== conformance: independent Python peers over stdio, on the real clock (Tests/interop/stdio_peers.py)"
+python3 -c 'import rfc8785' 2>/dev/null || python3 -m pip install --quiet rfc8785
+python3 Tests/interop/stdio_peers.py customer -- "$parley" serve --role company --scenario salon 2>"$work/py-customer.err" | tail -n 1 \
+    || { cat "$work/py-customer.err"; exit 1; }
+python3 Tests/interop/stdio_peers.py company -- "$parley" serve --role customer --scenario haircut 2>"$work/py-company.err" | tail -n 1 \
+    || { cat "$work/py-company.err"; exit 1; }
 
 echo "== conformance: broken peers"
 run 1 accepts-expired-offer customer "$broken --defect accepts-expired-offer"
