@@ -4,13 +4,17 @@
 Runs C concurrent customers (threads, in this separate process) for D seconds. Each plays an
 S1-shaped negotiation with the salon: hello, request for the whole of 3 May, accept the first
 proposal, consent-grant + disclose when asked, confirm, then cancel the booking (so the calendar
-never fills) and close. Prints negotiations/s, p50/p99 latency of one negotiation, and the
+never fills) and close, as a real assistant does: a session left open would keep the company
+retransmitting its last unacknowledged confirm until the idle timeout. Each negotiation asks for
+one of the 14 days the live salon is open (parley-server --now 2026-05-02T09:00:00Z lays them
+out from 3 May 2026), so that 64 customers do not all race for one day's slots. Prints negotiations/s, p50/p99 latency of one negotiation, and the
 server's CPU time per negotiation read from /proc/PID/stat.
 
     python3 Benchmarks/http/bench.py URL SERVER_PID [--customers 64] [--seconds 20]
 """
 import argparse
 import os
+import random
 import secrets
 import sys
 import threading
@@ -37,7 +41,8 @@ def negotiate(document, endpoint, index):
     root_key = secrets.token_bytes(32)
     send("hello", {"role": "customer", "versions": [1]})
     hello = session.next()
-    send("request", {"service": "haircut-women", "windows": [{"start": "2026-05-03T07:00:00Z", "end": "2026-05-03T15:00:00Z"}]},
+    day = "2026-05-%02d" % random.randint(3, 16)
+    send("request", {"service": "haircut-women", "windows": [{"start": day + "T07:00:00Z", "end": day + "T15:00:00Z"}]},
          hello["id"])
     while True:
         message = session.next()
@@ -54,8 +59,10 @@ def negotiate(document, endpoint, index):
                                    "purpose": "booking", "retentionDays": body["retentionDays"], "expiresAt": expires},
                  message["id"])
             send("disclose", {"tokenId": token_id, "data": {"givenName": "Bench"}}, message["id"])
-        elif kind == "confirm":
+        elif kind == "confirm" and body.get("status") == "booked":
             send("cancel", {"booking": body["booking"]}, message["id"])
+        elif kind == "confirm" and body.get("status") == "cancelled":
+            send("close", {"outcome": "cancelled"}, message["id"])
             return "booked"
         elif kind == "decline":
             send("close", {"outcome": "no-agreement"}, message["id"])

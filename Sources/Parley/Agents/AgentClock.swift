@@ -63,10 +63,12 @@ public final class ManualClock: AgentClock, @unchecked Sendable {
     }
 }
 
-/// Runs an agent's session timers as tasks on a clock.
+/// Runs an agent's session timers as tasks on a clock. A timer that fires, is replaced or is
+/// cancelled leaves nothing behind, so a long-running agent holds one entry per pending timer.
 actor TimerScheduler {
     private let clock: any AgentClock
-    private var tasks: [Key: Task<Void, Never>] = [:]
+    private var tasks: [Key: (generation: UInt64, task: Task<Void, Never>)] = [:]
+    private var generation: UInt64 = 0
 
     private struct Key: Hashable {
         let session: SessionID
@@ -77,25 +79,39 @@ actor TimerScheduler {
         self.clock = clock
     }
 
+    /// The number of timers set and not yet fired or cancelled.
+    var pendingCount: Int { tasks.count }
+
     func schedule(_ request: AgentOutput.TimerRequest, fire: @escaping @Sendable (SessionID, SessionTimer, Instant) async -> Void) {
         let key = Key(session: request.session, timer: request.timer)
-        tasks.removeValue(forKey: key)?.cancel()
+        tasks.removeValue(forKey: key)?.task.cancel()
         guard let deadline = request.at else { return }
         let clock = self.clock
-        tasks[key] = Task {
-            do { try await clock.sleep(until: deadline) } catch { return }
-            guard !Task.isCancelled else { return }
-            await fire(request.session, request.timer, clock.now)
-        }
+        generation &+= 1
+        let current = generation
+        tasks[key] = (
+            current,
+            Task {
+                do { try await clock.sleep(until: deadline) } catch { return }
+                guard !Task.isCancelled else { return }
+                self.fired(key, generation: current)
+                await fire(request.session, request.timer, clock.now)
+            }
+        )
+    }
+
+    /// Forgets the entry of a timer that fired, unless it was replaced meanwhile.
+    private func fired(_ key: Key, generation: UInt64) {
+        if tasks[key]?.generation == generation { tasks[key] = nil }
     }
 
     /// Cancels every timer of `session`.
     func cancel(session: SessionID) {
-        for key in tasks.keys where key.session == session { tasks.removeValue(forKey: key)?.cancel() }
+        for key in tasks.keys where key.session == session { tasks.removeValue(forKey: key)?.task.cancel() }
     }
 
     func cancelAll() {
-        for task in tasks.values { task.cancel() }
+        for entry in tasks.values { entry.task.cancel() }
         tasks.removeAll()
     }
 }
