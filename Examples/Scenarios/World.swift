@@ -34,7 +34,7 @@ public enum World {
 
     /// The S1 salon's signing key: it signs every confirm (`Spec/PROTOCOL.md` §5.7). A fixed test
     /// key whose seed is published here, so that demos replay byte for byte and the conformance kit
-    /// (``ParleyConformance/ConformanceProfile``) signs with the same key; a real company draws its seed
+    /// (`ConformanceProfile` of ParleyConformance) signs with the same key; a real company draws its seed
     /// from a secure random source and keeps it secret.
     public static let salonSigningKey = SigningKey(seed: Array("parley scenario key: salon 00001".utf8))!
     /// Lisa's signing key: her assistant signs every consent grant with it (`Spec/CONSENT.md` §10.1).

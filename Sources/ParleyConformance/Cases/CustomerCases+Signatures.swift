@@ -50,7 +50,8 @@ extension CustomerCases {
         ]
     }
 
-    /// Sends `confirm` after accepting and disclosing; the customer must fail the session with `code`.
+    /// Sends a correct confirm with the signature `signature` makes right after the customer
+    /// accepts; the customer must fail the session with `code`.
     static func refused(
         _ context: ConformanceContext, _ code: ParleyError.Code, what: String,
         signature: @Sendable (Message.Confirm, ScriptedSession, SigningKey) -> MessageSignature?
@@ -58,7 +59,9 @@ extension CustomerCases {
         guard let key = context.profile.companySigningKey else {
             throw ConformanceSkip("the profile has no company signing key the customer trusts (companySigningKey)")
         }
-        var (session, _, _) = try await context.reachDisclosed()
+        // Right after the accept: the confirm is admitted there (§6), and a customer that fails at
+        // consent is not charged with a signature failure.
+        var session = try await context.reachAccepted()
         guard let proposal = session.accepted else { throw ConformanceFailure("the customer accepted nothing") }
         var confirm = context.confirmation(of: proposal, digest: session.agreementDigest)
         confirm.signature = signature(confirm, session, key)
