@@ -44,6 +44,11 @@ public struct ConformanceProfile: Sendable {
     /// `parley serve --role customer --scenario haircut` trusts. Set it to `nil` for a customer peer
     /// that trusts no key: the suite then sends unsigned confirms and skips the signature cases.
     public var companySigningKey: SigningKey? = ConformanceProfile.s1SalonSigningKey
+    /// The public key the company peer signs its confirms with, when the suite plays the customer:
+    /// case `proof.company-signs-confirms` checks every confirm against it. By default the S1
+    /// salon's (the public half of ``companySigningKey``'s default), which `parley serve --role
+    /// company --scenario salon` signs with; `nil` skips the case (a company that signs nothing).
+    public var companyPublicKey: PublicSigningKey? = ConformanceProfile.s1SalonSigningKey?.publicKey
     /// The key the suite signs its consent grants with when it plays the customer (`CONSENT.md` §10.1).
     public var customerSigningKey: SigningKey? = SigningKey(seed: Array("parley conformance customer key1".utf8))
 

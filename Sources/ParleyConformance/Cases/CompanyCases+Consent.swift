@@ -102,6 +102,24 @@ extension CompanyCases {
                 let disclose = try await context.send(.disclose(context.disclosure(for: grant)), in: &session)
                 try await context.expect([.confirm], in: &session, after: disclose, what: "disclosing under a signed grant")
             },
+            make(
+                "proof.company-signs-confirms", .flow,
+                "the company signs its confirm with its published key, over exactly the confirm it sends",
+                "PROTOCOL.md §5.7", covers: rows(.disclosing, .company, .confirm)
+            ) { context in
+                guard let key = context.profile.companyPublicKey else {
+                    throw ConformanceSkip("the profile names no company public key (companyPublicKey)")
+                }
+                let (session, confirm) = try await context.reachBooked()
+                let envelope = Envelope(
+                    id: "confirm", session: session.session, from: session.peer, to: session.local, sequence: 1, sentAt: session.clock,
+                    message: .confirm(confirm))
+                do {
+                    _ = try SignedReceipt.booking(from: envelope, trusting: [key])
+                } catch {
+                    throw ConformanceFailure("the confirm's signature does not prove it: \(error) (§5.7)")
+                }
+            },
             tokenCase(
                 "consent.bad-signature", "a grant whose signature covers another session's statement is consent-bad-signature",
                 code: .consentBadSignature, spec: "CONSENT.md §10.1; PROTOCOL.md §5.3, §8", caveats: standard,

@@ -141,6 +141,26 @@ struct SignedConfirmTests {
         #expect(lisa == proofs)
     }
 
+    @Test("grants riding on the accept are signed over the digest before the accept; the salon verifies and keeps them")
+    func signedGrantsOnTheAccept() async throws {
+        let stage = Stage()
+        let lisa = stage.lisa(wishes: Scenarios.haircutWishes(on: stage.day), discloseWithAcceptance: true)
+        let run = await Scenarios.book(at: Salons.salon(on: stage.day), customer: lisa, stage: stage)
+        let booking = try #require(run.outcome.booking)
+        try #require(booking.receipt).verify(with: World.salonSigningKey.publicKey)
+        let transcript = try #require(run.transcripts.first)
+        let accept = try #require(transcript.first { $0.kind == .accept })
+        guard case .accept(let body) = accept.message else { return }
+        #expect(body.grants.count == 1 && body.grants.allSatisfy { $0.signature != nil })
+        let proofs = await run.companies[booking.company]?.signedConsentReceipts ?? []
+        #expect(proofs.count == 1)
+        for proof in proofs {
+            try proof.verify(with: World.lisasSigningKey.publicKey)
+            #expect(proof.consent?.grantedAt == accept.sentAt)
+        }
+        #expect(await lisa.signedConsentReceipts == proofs)
+    }
+
     @Test("a customer that trusts the salon's key fails the session when the salon signs nothing or with another key")
     func agentRefusesWrongKeys() async throws {
         for (key, expected) in [(nil, ParleyError.Code.confirmUnsigned), (Self.strangerKey, .confirmUnknownKey)] as [(SigningKey?, ParleyError.Code)] {
