@@ -73,6 +73,11 @@ struct CommandLineTests {
         (["serve", "--help"], 0, "usage: parley serve --role company --scenario salon|restaurant [--now TIME]"),
         (["serve", "--role", "company"], 64, "parley serve: missing --scenario (see 'parley serve --help')"),
         (
+            ["serve", "--role", "customer", "--scenario", "haircut", "--company-key", "zz"], 64,
+            "parley serve: invalid value for --company-key: 'zz' (see 'parley serve --help')"
+        ),
+        (["receipt", "verify"], 64, "parley receipt verify: missing argument (see 'parley receipt verify --help')"),
+        (
             ["serve", "--role", "company", "--scenario", "opera"], 64,
             "parley serve: unknown role/scenario company/opera (see 'parley serve --help')"
         ),

@@ -128,6 +128,11 @@ struct SignedConfirmTests {
         #expect(receipt.confirmation == unsigned)
         #expect(receipt.session == booking.session && receipt.company == booking.company && receipt.customer == World.lisa)
 
+        // The booking, receipt included, survives being stored as JSON.
+        let stored = try JSONDecoder().decode(Booking.self, from: JSONEncoder().encode(booking))
+        #expect(stored == booking)
+        try #require(stored.receipt).verify(with: World.salonSigningKey.publicKey)
+
         let salon = try #require(run.companies[booking.company])
         let proofs = await salon.signedConsentReceipts
         #expect(proofs.count == 1)
