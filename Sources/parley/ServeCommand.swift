@@ -28,7 +28,8 @@ enum ServeCommand {
                      signs with; restaurant: none (confirms are accepted signed or not)
         """
 
-    static let command = CommandSpec(name: "parley serve", usage: usage, options: ["--role", "--scenario", "--peer", "--now", "--seed", "--company-key"])
+    static let command = CommandSpec(
+        name: "parley serve", usage: usage, options: ["--role", "--scenario", "--peer", "--now", "--seed", "--company-key"])
 
     static func run(_ arguments: [String]) async throws -> Int32 {
         let options = try Options(arguments, for: command)

@@ -51,8 +51,10 @@ struct ReceiptCommandTests {
         #expect(help.status == 0 && help.output.hasPrefix("usage: parley receipt verify FILE [--public HEX]"))
         let top = try #require(try KeyCommandTests.parley(["receipt", "--help"]))
         #expect(top.status == 0 && top.output.hasPrefix("usage: parley receipt verify FILE [--public HEX]"))
-        for arguments in [["receipt"], ["receipt", "sign"], ["receipt", "verify"], ["receipt", "verify", "a", "b"],
-                          ["receipt", "verify", "x.json", "--public", "zz"], ["receipt", "verify", "x.json", "--loud"]] {
+        for arguments in [
+            ["receipt"], ["receipt", "sign"], ["receipt", "verify"], ["receipt", "verify", "a", "b"],
+            ["receipt", "verify", "x.json", "--public", "zz"], ["receipt", "verify", "x.json", "--loud"],
+        ] {
             let run = try #require(try KeyCommandTests.parley(arguments))
             #expect(run.status == 64, "\(arguments)")
             #expect(run.error.split(separator: "\n").count == 1, "\(arguments): \(run.error)")

@@ -72,7 +72,9 @@ public struct SignedReceipt: Hashable, Sendable, CustomStringConvertible {
         switch context {
         case SignedStatement.confirmContext: kind = .booking
         case SignedStatement.consentContext: kind = .consent
-        default: throw reader.invalid("context", "'\(context.prefix(64))' is neither \(SignedStatement.confirmContext) nor \(SignedStatement.consentContext)")
+        default:
+            throw reader.invalid(
+                "context", "'\(context.prefix(64))' is neither \(SignedStatement.confirmContext) nor \(SignedStatement.consentContext)")
         }
         session = try reader.required("session")
         company = try reader.required("company")
@@ -219,7 +221,9 @@ extension SignedReceipt {
             return try SignedReceipt(statement: statement, signature: signature, publicKey: nil)
         }
         guard let key = trusted.first(where: { $0.keyID == signature.keyID }) else {
-            throw ParleyError(.confirmUnknownKey, "the confirm is signed with key '\(signature.keyID.prefix(64))', which is not trusted for \(envelope.from)")
+            throw ParleyError(
+                .confirmUnknownKey,
+                "the confirm is signed with key '\(signature.keyID.prefix(64))', which is not trusted for \(envelope.from)")
         }
         guard signature.isValid(for: statement, key: key) else {
             throw ParleyError(.confirmBadSignature, "the confirm's signature does not verify over the confirm as stated (key \(key.keyID))")

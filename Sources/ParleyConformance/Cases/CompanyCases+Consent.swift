@@ -126,7 +126,8 @@ extension CompanyCases {
                 tamper: { grant in
                     grant.signed(
                         with: CustomerCases.strangerKey, session: "another-session", customer: "conformance.example/customer",
-                        company: "salon.example/bot", grantedAt: Instant(secondsSinceEpoch: 0), transcriptDigest: String(repeating: "0", count: 64))
+                        company: "salon.example/bot", grantedAt: Instant(secondsSinceEpoch: 0),
+                        transcriptDigest: String(repeating: "0", count: 64))
                 }),
             tokenCase(
                 "consent.token-unknown-caveat", "a token with a caveat nobody understands is token-unknown-caveat",

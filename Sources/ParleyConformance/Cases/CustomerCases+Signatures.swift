@@ -29,7 +29,8 @@ extension CustomerCases {
     static var badSignatures: [BadSignature] {
         tamperedTerms.map(covering) + [
             BadSignature(name: "truncated", title: "a truncated signature") { confirm, session, key in
-                guard let good = confirm.signed(with: key, session: session.session, company: session.local, customer: session.peer).signature
+                guard
+                    let good = confirm.signed(with: key, session: session.session, company: session.local, customer: session.peer).signature
                 else { return nil }
                 return MessageSignature(keyID: good.keyID, value: String(good.value.prefix(80)))
             },
@@ -41,7 +42,8 @@ extension CustomerCases {
             },
             BadSignature(name: "flipped-bit", title: "a signature with one bit flipped") { confirm, session, key in
                 guard
-                    let good = confirm.signed(with: key, session: session.session, company: session.local, customer: session.peer).signature,
+                    let good = confirm.signed(with: key, session: session.session, company: session.local, customer: session.peer)
+                        .signature,
                     var bytes = good.signature?.rawRepresentation
                 else { return nil }
                 bytes[5] ^= 0x10
@@ -97,10 +99,13 @@ extension CustomerCases {
                 "a confirm signed with another key but naming the trusted key's kid is confirm-bad-signature (fatal)",
                 "PROTOCOL.md §5.7, §8", covers: fatal, codes: [.confirmBadSignature]
             ) { context in
-                try await refused(context, .confirmBadSignature, what: "a forged signature under the trusted kid") { confirm, session, key in
+                try await refused(context, .confirmBadSignature, what: "a forged signature under the trusted kid") {
+                    confirm, session, key in
                     guard
-                        let forged = confirm.signed(with: strangerKey, session: session.session, company: session.local, customer: session.peer)
-                            .signature
+                        let forged = confirm.signed(
+                            with: strangerKey, session: session.session, company: session.local, customer: session.peer
+                        )
+                        .signature
                     else { return nil }
                     return MessageSignature(keyID: key.publicKey.keyID, value: forged.value)
                 }

@@ -132,7 +132,8 @@ enum CustomerCases {
                 var (session, _, _) = try await context.reachDisclosed()
                 guard let proposal = session.accepted else { return }
                 let confirm = try await context.send(
-                    .confirm(context.signed(context.confirmation(of: proposal, digest: session.agreementDigest), in: session)), in: &session)
+                    .confirm(context.signed(context.confirmation(of: proposal, digest: session.agreementDigest), in: session)), in: &session
+                )
                 let reply = try await context.expect([.close], in: &session, after: confirm, what: "a correct confirm")
                 if case .close(let close) = reply.message {
                     try context.require(close.outcome == "booked", "the customer closed with '\(close.outcome)', not 'booked'", reply)

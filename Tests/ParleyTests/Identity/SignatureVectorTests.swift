@@ -57,9 +57,10 @@ struct SignatureVectorTests {
                 let digest = try #require(Self.string(vector["transcriptDigest"]))
                 statement = SignedStatement.consent(
                     grant, session: session, customer: customer, company: company, grantedAt: grantedAt, transcriptDigest: digest)
-                signature = grant.signed(
-                    with: key, session: session, customer: customer, company: company, grantedAt: grantedAt, transcriptDigest: digest
-                ).signature
+                signature =
+                    grant.signed(
+                        with: key, session: session, customer: customer, company: company, grantedAt: grantedAt, transcriptDigest: digest
+                    ).signature
             default:
                 Issue.record("unknown kind in \(name)")
                 continue

@@ -46,7 +46,8 @@ struct SignedConfirmTests {
 
     @Test("a confirm signed by the trusted key gives a receipt that verifies with the salon's key, and only with it")
     func goodSignature() throws {
-        let receipt = try #require(try SignedReceipt.booking(from: Self.envelope(Self.signed(Self.confirm)), trusting: [Self.salonKey.publicKey]))
+        let receipt = try #require(
+            try SignedReceipt.booking(from: Self.envelope(Self.signed(Self.confirm)), trusting: [Self.salonKey.publicKey]))
         #expect(receipt.kind == .booking)
         #expect(receipt.confirmation == Self.confirm)
         #expect(receipt.publicKey == Self.salonKey.publicKey)
@@ -168,11 +169,15 @@ struct SignedConfirmTests {
 
     @Test("a customer that trusts the salon's key fails the session when the salon signs nothing or with another key")
     func agentRefusesWrongKeys() async throws {
-        for (key, expected) in [(nil, ParleyError.Code.confirmUnsigned), (Self.strangerKey, .confirmUnknownKey)] as [(SigningKey?, ParleyError.Code)] {
+        for (key, expected) in [(nil, ParleyError.Code.confirmUnsigned), (Self.strangerKey, .confirmUnknownKey)]
+            as [(SigningKey?, ParleyError.Code)]
+        {
             let stage = Stage()
             let lisa = stage.lisa(wishes: Scenarios.haircutWishes(on: stage.day))
             let run = await Scenarios.book(
-                at: Salons.salon(bookings: Salons.s1Bookings(on: stage.day), openingHours: [stage.day.window(from: (9, 0), to: (18, 0))], signingKey: key),
+                at: Salons.salon(
+                    bookings: Salons.s1Bookings(on: stage.day), openingHours: [stage.day.window(from: (9, 0), to: (18, 0))], signingKey: key
+                ),
                 customer: lisa, stage: stage)
             guard case .failed(let error) = run.outcome else {
                 Issue.record("expected a failure with \(expected), got \(run.outcome.summary)")
@@ -190,7 +195,8 @@ struct SignedConfirmTests {
             id: World.lisa, wishes: Scenarios.haircutWishes(on: stage.day), policy: World.bookingOnlyPolicy,
             personalData: World.lisasData, consentKey: World.lisasKey, clock: stage.clock, seed: 1)
         let run = await Scenarios.book(
-            at: Salons.salon(bookings: Salons.s1Bookings(on: stage.day), openingHours: [stage.day.window(from: (9, 0), to: (18, 0))], signingKey: nil),
+            at: Salons.salon(
+                bookings: Salons.s1Bookings(on: stage.day), openingHours: [stage.day.window(from: (9, 0), to: (18, 0))], signingKey: nil),
             customer: lisa, stage: stage)
         let booking = try #require(run.outcome.booking)
         #expect(booking.receipt == nil && booking.confirmation.signature == nil)

@@ -17,7 +17,8 @@ struct SignedConsentTests {
         expiresAt: Instant(secondsSinceEpoch: 1_780_000_000), retentionDays: 30)
 
     static func signed(_ grant: Message.ConsentGrant = grant, key: SigningKey = lisaKey) -> Message.ConsentGrant {
-        grant.signed(with: key, session: "s-1", customer: World.lisa, company: "salon.example/bot", grantedAt: sentAt, transcriptDigest: digest)
+        grant.signed(
+            with: key, session: "s-1", customer: World.lisa, company: "salon.example/bot", grantedAt: sentAt, transcriptDigest: digest)
     }
 
     static func envelope(_ grant: Message.ConsentGrant, sentAt: Instant = sentAt, session: SessionID = "s-1") -> Envelope {
@@ -36,7 +37,8 @@ struct SignedConsentTests {
             let stored = (try? JSONEncoder().encode(["value": bytes])) ?? Data()
             transcript = (try? JSONDecoder().decode(TranscriptDigest.self, from: stored)) ?? TranscriptDigest()
         }
-        return ConsentScreen(audience: "salon.example/bot", session: session, ledger: ConsentLedger(), grants: [:], now: sentAt, digest: transcript)
+        return ConsentScreen(
+            audience: "salon.example/bot", session: session, ledger: ConsentLedger(), grants: [:], now: sentAt, digest: transcript)
     }
 
     static func code(_ grant: Message.ConsentGrant, envelope: Envelope? = nil, screen: ConsentScreen = screen()) -> ParleyError.Code? {
@@ -58,7 +60,9 @@ struct SignedConsentTests {
         #expect(try Self.screen().proof(of: Self.grant, in: Self.envelope(Self.grant)) == nil)  // unsigned: no proof, no error
     }
 
-    @Test("each signed member changed, another time, session or transcript, a wrong kid, no key, a truncated signature: consent-bad-signature")
+    @Test(
+        "each signed member changed, another time, session or transcript, a wrong kid, no key, a truncated signature: consent-bad-signature"
+    )
     func tampered() throws {
         let changes: [(String, @Sendable (inout Message.ConsentGrant) -> Void)] = [
             ("tokenId", { $0.tokenID = "t-2" }), ("fields", { $0.fields = [.givenName] }), ("purpose", { $0.purpose = .marketing }),
