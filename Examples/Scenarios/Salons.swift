@@ -40,14 +40,15 @@ public enum Salons {
     /// The salon of S1.
     public static func salon(
         id: AgentID = "salon.example/bot", name: String = "Salon Krause", price: Int64 = 4500, addOns: [AddOn] = [],
-        bookings: [BookingRecord] = s1Bookings(), openingHours: [TimeWindow] = openingHours, prefix: String = "B"
+        bookings: [BookingRecord] = s1Bookings(), openingHours: [TimeWindow] = openingHours, prefix: String = "B",
+        signingKey: SigningKey? = World.salonSigningKey
     ) -> (CompanyAgent, InMemoryBookingStore) {
         let store = InMemoryBookingStore(openingHours: openingHours, bookings: bookings)
         var policy = CompanyPolicy()
         policy.bookingPrefix = prefix
         let agent = CompanyAgent(
             profile: CompanyProfile(id: id, name: name, timeZone: World.timeZone, location: "Hauptstraße 1, 10827 Berlin"),
-            catalogue: catalogue(price: price, addOns: addOns), store: store, policy: policy)
+            catalogue: catalogue(price: price, addOns: addOns), store: store, policy: policy, signingKey: signingKey)
         return (agent, store)
     }
 

@@ -42,7 +42,8 @@ public struct Stage: Sendable {
     ) -> CustomerAgent {
         CustomerAgent(
             id: id, wishes: wishes, policy: policy, personalData: World.lisasData, consentKey: World.lisasKey,
-            discloseWithAcceptance: discloseWithAcceptance, approval: approval, clock: clock, seed: seed)
+            discloseWithAcceptance: discloseWithAcceptance, approval: approval, clock: clock, seed: seed,
+            signingKey: World.lisasSigningKey, trustedCompanyKeys: World.trustedCompanyKeys)
     }
 
     /// Connects `customer` to `company` and starts the company serving the connection.

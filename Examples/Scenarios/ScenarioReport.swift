@@ -7,6 +7,20 @@ public enum ScenarioReport {
         run.transcripts.compactMap { try? Transcript(envelopes: $0).render() }.joined(separator: "\n\n")
     }
 
+    /// One line on the booking receipt: whether the company's signature verifies with its key.
+    public static func receiptLine(_ booking: Booking) -> String {
+        guard let receipt = booking.receipt else { return "Booking receipt: none (the company did not sign its confirmation)." }
+        guard receipt.publicKey != nil else {
+            return "Booking receipt: signed with key \(receipt.signature.keyID), not checked (no key trusted for \(booking.company))."
+        }
+        do {
+            let key = try receipt.verify()
+            return "Booking receipt: signed by \(booking.company) with key \(key.keyID); the signature verifies."
+        } catch {
+            return "Booking receipt: does NOT verify (\(error.code))."
+        }
+    }
+
     /// One paragraph: the outcome and what each company received.
     public static func summary(of run: ScenarioRun) -> String {
         var lines: [String] = []
@@ -18,6 +32,7 @@ public enum ScenarioReport {
                 "Outcome: booked \(booking.confirmation.service) at \(booking.company), \(when) \(booking.confirmation.timeZone), "
                     + "\(booking.confirmation.price), reference \(booking.reference)"
                     + (booking.confirmation.heldFor.map { ", held for \($0)" } ?? "") + ".")
+            lines.append(receiptLine(booking))
         case .noReservationNeeded(let text, let answers):
             lines.append("Outcome: no reservation needed — \(text)")
             for (topic, answer) in answers.sorted(by: { $0.key < $1.key }) { lines.append("  \(topic): \(answer)") }

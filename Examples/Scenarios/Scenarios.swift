@@ -18,7 +18,7 @@ public enum Scenarios {
     }
 
     /// Connects `customer` to one company, books, and collects the run.
-    static func book(at company: (CompanyAgent, InMemoryBookingStore), customer: CustomerAgent, stage: Stage) async -> ScenarioRun {
+    public static func book(at company: (CompanyAgent, InMemoryBookingStore), customer: CustomerAgent, stage: Stage) async -> ScenarioRun {
         let (agent, store) = company
         await stage.connect(customer, to: agent)
         let outcome = await customer.book(at: agent.profile.id)

@@ -32,6 +32,20 @@ public enum World {
     /// Lisa's consent root key (a fixed test key: real assistants draw 32 random bytes once and keep them secret).
     public static let lisasKey = ConsentRootKey(bytes: Array("parley scenario key: lisa 000001".utf8))!
 
+    /// The S1 salon's signing key: it signs every confirm (`Spec/PROTOCOL.md` §5.7). A fixed test
+    /// key whose seed is published here, so that demos replay byte for byte and the conformance kit
+    /// (`ConformanceProfile` of ParleyConformance) signs with the same key; a real company draws its seed
+    /// from a secure random source and keeps it secret.
+    public static let salonSigningKey = SigningKey(seed: Array("parley scenario key: salon 00001".utf8))!
+    /// Lisa's signing key: her assistant signs every consent grant with it (`Spec/CONSENT.md` §10.1).
+    public static let lisasSigningKey = SigningKey(seed: Array("parley scenario key: lisa sign01".utf8))!
+    /// The company keys Lisa's assistant trusts, as it would learn them from each salon's signed
+    /// discovery document: the scenarios' salons (S1 and the three of S3) all sign with ``salonSigningKey``.
+    public static let trustedCompanyKeys: [AgentID: [PublicSigningKey]] = [
+        "salon.example/bot": [salonSigningKey.publicKey], "north.example/bot": [salonSigningKey.publicKey],
+        "centre.example/bot": [salonSigningKey.publicKey], "south.example/bot": [salonSigningKey.publicKey],
+    ]
+
     /// Lisa's usual privacy policy: her first name for bookings, nothing else.
     public static let bookingOnlyPolicy = PrivacyPolicy(rules: [
         .booking: .init(fields: [.givenName], decision: .allow, maximumRetentionDays: 90)

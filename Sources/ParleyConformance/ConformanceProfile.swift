@@ -37,6 +37,23 @@ public struct ConformanceProfile: Sendable {
     public var refusedRequirement = DataRequirement(fields: [.phone], purpose: .booking, retentionDays: 30)
     /// The time zone the suite's company puts on proposals, and the windows' zone.
     public var timeZone = "Europe/Berlin"
+    /// The key the suite signs its confirms with when it plays the company (`PROTOCOL.md` §5.7).
+    /// The customer peer must trust its public key for ``companyID``: by default it is the S1
+    /// salon's published test key (seed: the 32 ASCII bytes `parley scenario key: salon 00001`,
+    /// public key `88773b4b5e3e639c87828c886c866a383cf41975bc307573cf8f2fdc4399c127`), which
+    /// `parley serve --role customer --scenario haircut` trusts. Set it to `nil` for a customer peer
+    /// that trusts no key: the suite then sends unsigned confirms and skips the signature cases.
+    public var companySigningKey: SigningKey? = ConformanceProfile.s1SalonSigningKey
+    /// The public key the company peer signs its confirms with, when the suite plays the customer:
+    /// case `proof.company-signs-confirms` checks every confirm against it. By default the S1
+    /// salon's (the public half of ``companySigningKey``'s default), which `parley serve --role
+    /// company --scenario salon` signs with; `nil` skips the case (a company that signs nothing).
+    public var companyPublicKey: PublicSigningKey? = ConformanceProfile.s1SalonSigningKey?.publicKey
+    /// The key the suite signs its consent grants with when it plays the customer (`CONSENT.md` §10.1).
+    public var customerSigningKey: SigningKey? = SigningKey(seed: Array("parley conformance customer key1".utf8))
+
+    /// The S1 salon's published test signing key (see ``companySigningKey``).
+    public static let s1SalonSigningKey = SigningKey(seed: Array("parley scenario key: salon 00001".utf8))
 
     /// The S1 profile on the system clock: the windows lie on tomorrow's date in Europe/Berlin.
     public init() {

@@ -82,7 +82,7 @@ enum Usage {
                parley --version             the package and protocol versions
 
         commands:
-          demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE]
+          demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE] [--receipt FILE]
                                    play a reference scenario between two agents and print the dialogue
           serve --role company|customer --scenario NAME [--now TIME]
                                    run a scenario agent on stdin/stdout (JSON Lines envelopes)
@@ -95,6 +95,8 @@ enum Usage {
                                    create, narrow, show and check consent tokens (see `parley token --help`)
           key new|public|sign|verify …
                                    Ed25519 keys: a new seed, its public key, sign and verify files (see `parley key --help`)
+          receipt verify FILE [--public HEX]
+                                   check a booking receipt or a signed consent receipt offline
           conformance --peer "COMMAND" | --url URL --role company|customer [--case ID] [--json FILE]
                                    run the conformance suite against a program or an HTTP company;
                                    exits 1 if any case fails

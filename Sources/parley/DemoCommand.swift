@@ -4,11 +4,12 @@ import ParleyScenarios
 /// `parley demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE]`.
 enum DemoCommand {
     static let usage = """
-        usage: parley demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE]
+        usage: parley demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE] [--receipt FILE]
 
         Plays a reference scenario between a person's assistant and a company's service bot, in process,
-        and prints the dialogue and a summary; --json prints the envelopes instead, one per line, and
-        --ics FILE writes the booking as an iCalendar event.
+        and prints the dialogue and a summary; --json prints the envelopes instead, one per line,
+        --ics FILE writes the booking as an iCalendar event, and --receipt FILE writes the booking
+        receipt (the salon's signed confirmation: check it with `parley receipt verify FILE`).
 
         The demo plays on a fixed clock (2026-04-30T09:00:00Z, the scenarios' 3 May 2026 calendar) and
         fixed seeds, so that its output is the same on every run and can be checked byte for byte.
@@ -17,12 +18,13 @@ enum DemoCommand {
         """
 
     static let command = CommandSpec(
-        name: "parley demo", usage: usage, options: ["--ics", "--now"], flags: ["--json"], positionals: 1...1)
+        name: "parley demo", usage: usage, options: ["--ics", "--now", "--receipt"], flags: ["--json"], positionals: 1...1)
 
     static func run(_ arguments: [String]) async throws -> Int32 {
         let options = try Options(arguments, for: command)
         let name = options.positional[0]
         let icsPath = try options.string("--ics")
+        let receiptPath = try options.string("--receipt")
         let now = try ClockOptions.instant(options) ?? World.now
         let runs: [(String?, ScenarioRun)]
         switch name {
@@ -60,6 +62,16 @@ enum DemoCommand {
             }
             let event = CalendarEvent(confirm: booking.confirmation, company: booking.company, summary: "Haircut at Salon Krause")
             guard Console.writeFile(path: path, bytes: Array(event.iCalendar(stamp: now).utf8)) else {
+                Console.error("parley demo: cannot write \(path)")
+                return ExitStatus.cannotCreate
+            }
+        }
+        if let path = receiptPath {
+            guard let receipt = runs.last?.1.outcome.booking?.receipt else {
+                Console.error("parley demo: no booking receipt to write")
+                return ExitStatus.failure
+            }
+            guard Console.writeFile(path: path, bytes: Array((receipt.jsonText + "\n").utf8)) else {
                 Console.error("parley demo: cannot write \(path)")
                 return ExitStatus.cannotCreate
             }

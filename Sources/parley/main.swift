@@ -23,6 +23,8 @@ case "demo":
     status = await CommandRunner.run("parley demo") { try await DemoCommand.run(rest) }
 case "key":
     status = await CommandRunner.run("parley key") { try KeyCommand.run(rest) }
+case "receipt":
+    status = await CommandRunner.run("parley receipt") { try ReceiptCommand.run(rest) }
 case "conformance":
     status = await CommandRunner.run("parley conformance") { try await ConformanceCommand.run(rest) }
 case "discover":

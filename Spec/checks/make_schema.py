@@ -65,10 +65,15 @@ defs = {
         comment="add-on ids unique within the proposal"),
     "proposals": array(ref("proposal"), 1, 20),
     "windows": array(ref("timeWindow"), 1, 8),
+    "signature": obj(
+        {"kid": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,256}$"}, "sig": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,256}$"}},
+        {"key": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,256}$"}},
+        comment="PROTOCOL.md §5.7: sig is an Ed25519 signature in base64url (86 characters when well formed; "
+                "a wrong length is refused when verified, not when decoded)"),
     "consentGrant": obj(
         {"tokenId": ref("identifier"), "token": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,22000}$"}, "fields": ref("fields"),
          "purpose": ref("name"), "expiresAt": ref("instant"), "retentionDays": ref("retentionDays")},
-        {"request": ref("identifier")}),
+        {"request": ref("identifier"), "signature": ref("signature")}),
     "disclose": obj({"tokenId": ref("identifier"),
                      "data": {"type": "object", "minProperties": 1, "maxProperties": 32,
                               "propertyNames": ref("name"), "additionalProperties": {"type": "string", "maxLength": 1024}}}),
@@ -93,7 +98,7 @@ bodies = {
          "slot": ref("slot"), "timeZone": ref("timeZone"), "price": ref("money"), "cancellation": ref("cancellationPolicy"),
          "revision": integer(0, 1000000), "agreementDigest": {"type": "string", "pattern": "^[0-9a-f]{64}$"}},
         {"proposal": ref("identifier"), "addOns": array(ref("identifier"), 0, 8), "location": text(256), "heldFor": text(1024),
-         "fee": ref("money")}),
+         "fee": ref("money"), "signature": ref("signature")}),
     "decline": obj({"reason": ref("name")}, {"text": text(), "proposals": array(ref("proposal"), 0, 20)}),
     "cancel": obj({"booking": ref("identifier")}, {"text": text()}),
     "reschedule": obj({"booking": ref("identifier"), "windows": ref("windows")}, {"preferredStart": ref("instant")}),

@@ -63,8 +63,8 @@ struct CommandLineTests {
         (["-h"], 0, "usage: parley <command> [options]"),
         (["help"], 0, "usage: parley <command> [options]"),
         (["frobnicate"], 64, "parley: unknown command 'frobnicate' (see 'parley --help')"),
-        (["demo", "--help"], 0, "usage: parley demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE]"),
-        (["demo", "-h"], 0, "usage: parley demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE]"),
+        (["demo", "--help"], 0, "usage: parley demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE] [--receipt FILE]"),
+        (["demo", "-h"], 0, "usage: parley demo haircut|restaurant|three-salons|give-and-take [--json] [--ics FILE] [--receipt FILE]"),
         (["demo"], 64, "parley demo: missing argument (see 'parley demo --help')"),
         (["demo", "opera"], 64, "parley demo: unknown scenario 'opera' (see 'parley demo --help')"),
         (["demo", "haircut", "--loud"], 64, "parley demo: unknown option --loud (see 'parley demo --help')"),
@@ -72,6 +72,11 @@ struct CommandLineTests {
         (["demo", "haircut", "--json=yes"], 64, "parley demo: --json takes no value (see 'parley demo --help')"),
         (["serve", "--help"], 0, "usage: parley serve --role company --scenario salon|restaurant [--now TIME]"),
         (["serve", "--role", "company"], 64, "parley serve: missing --scenario (see 'parley serve --help')"),
+        (
+            ["serve", "--role", "customer", "--scenario", "haircut", "--company-key", "zz"], 64,
+            "parley serve: invalid value for --company-key: 'zz' (see 'parley serve --help')"
+        ),
+        (["receipt", "verify"], 64, "parley receipt verify: missing argument (see 'parley receipt verify --help')"),
         (
             ["serve", "--role", "company", "--scenario", "opera"], 64,
             "parley serve: unknown role/scenario company/opera (see 'parley serve --help')"

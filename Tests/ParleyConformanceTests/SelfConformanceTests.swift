@@ -50,11 +50,31 @@ struct SelfConformanceTests {
             InProcessPeer.customer(company: "salon.example/bot") {
                 CustomerAgent(
                     id: World.lisa, wishes: Scenarios.haircutWishes, policy: World.bookingOnlyPolicy, personalData: World.lisasData,
-                    consentKey: World.lisasKey, clock: ShiftedClock(start: World.now))
+                    consentKey: World.lisasKey, clock: ShiftedClock(start: World.now), signingKey: World.lisasSigningKey,
+                    trustedCompanyKeys: World.trustedCompanyKeys)
             }
         }
         #expect(report.failed == 0, "\(report.text)")
         #expect(report.passed == ConformanceSuite.cases(for: .customer).count)
+    }
+
+    /// A customer that trusts no company key (as before signed confirms): with a profile that signs
+    /// nothing, every case passes but the signature cases, which are skipped.
+    @Test func customerWithoutTrustedKeysPassesUnsignedProfile() async {
+        var profile = ConformanceProfile(now: World.now, daysAhead: 3)
+        profile.companySigningKey = nil
+        let suite = ConformanceSuite(profile: profile, caseTimeout: caseLimit)
+        let report = await suite.run(role: .customer, peer: "CustomerAgent (S1 haircut, no keys), in process") {
+            InProcessPeer.customer(company: "salon.example/bot") {
+                CustomerAgent(
+                    id: World.lisa, wishes: Scenarios.haircutWishes, policy: World.bookingOnlyPolicy, personalData: World.lisasData,
+                    consentKey: World.lisasKey, clock: ShiftedClock(start: World.now))
+            }
+        }
+        let signatureCases = ConformanceSuite.cases(for: .customer).filter { $0.id.hasPrefix("proof.") }.count
+        #expect(signatureCases >= 10)
+        #expect(report.failed == 0, "\(report.text)")
+        #expect(report.passed == ConformanceSuite.cases(for: .customer).count - signatureCases)
     }
 
     /// The transport issue's check: `parley serve --role company` as a child process, the whole S1

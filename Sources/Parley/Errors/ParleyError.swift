@@ -114,6 +114,13 @@ extension ParleyError {
         public static let unknownReference = Code(.unknownReference)
         /// A `confirm` does not match the negotiation: its agreement digest or its terms differ from what was accepted.
         public static let agreementMismatch = Code(.agreementMismatch)
+        /// A `confirm` carries no signature, although the customer trusts a signing key of the company (`Spec/PROTOCOL.md` §5.7).
+        public static let confirmUnsigned = Code(.confirmUnsigned)
+        /// A `confirm` is signed with a key (named by its `kid`) that the customer does not trust for the company.
+        public static let confirmUnknownKey = Code(.confirmUnknownKey)
+        /// A `confirm`'s signature does not verify over the confirm as stated: a term was changed after
+        /// signing, the signature covers something else, or it is malformed (`Spec/PROTOCOL.md` §5.7).
+        public static let confirmBadSignature = Code(.confirmBadSignature)
         /// The conclude-by deadline passed before agreement.
         public static let deadlineExceeded = Code(.deadlineExceeded)
         /// A resource limit was hit (sessions per peer, messages per session, rounds...).
@@ -143,6 +150,8 @@ extension ParleyError {
         public static let tokenRevoked = Code(.tokenRevoked)
         /// The token carries a caveat this verifier does not understand.
         public static let tokenUnknownCaveat = Code(.tokenUnknownCaveat)
+        /// A consent grant's signature does not verify over its consent statement (`Spec/CONSENT.md` §10.1).
+        public static let consentBadSignature = Code(.consentBadSignature)
 
         /// Something failed inside the agent that is not the peer's fault.
         public static let internalError = Code(.internalError)
@@ -174,6 +183,9 @@ extension ParleyError.Code {
         case .fieldNotGranted: return "a disclosed field is not covered by a live grant"
         case .unknownReference: return "an answer, grant, deny, add-on or booking names nothing open or known"
         case .agreementMismatch: return "a confirm disagrees with the transcript or the accepted proposal"
+        case .confirmUnsigned: return "a confirm has no signature, but the customer trusts a key of the company (§5.7)"
+        case .confirmUnknownKey: return "a confirm's `kid` names no key the customer trusts for the company (§5.7)"
+        case .confirmBadSignature: return "a confirm's signature does not verify over the confirm as stated (§5.7)"
         case .deadlineExceeded: return "the conclude-by deadline passed"
         case .limitExceeded: return "a resource limit was reached"
         case .busy: return "the agent is temporarily overloaded"
@@ -187,6 +199,7 @@ extension ParleyError.Code {
         case .tokenRetentionExceeded: return "the requested retention exceeds the token's"
         case .tokenRevoked: return "the consent token, or one it was narrowed from, is revoked"
         case .tokenUnknownCaveat: return "the consent token has a caveat the verifier does not understand"
+        case .consentBadSignature: return "a consent grant's signature does not verify over its consent statement"
         case .internalError: return "the agent failed for a reason that is not the peer's fault"
         }
     }
@@ -225,6 +238,9 @@ extension ParleyError.Code {
         case fieldNotGranted = "field-not-granted"
         case unknownReference = "unknown-reference"
         case agreementMismatch = "agreement-mismatch"
+        case confirmUnsigned = "confirm-unsigned"
+        case confirmUnknownKey = "confirm-unknown-key"
+        case confirmBadSignature = "confirm-bad-signature"
         case deadlineExceeded = "deadline-exceeded"
         case limitExceeded = "limit-exceeded"
         case busy = "busy"
@@ -238,6 +254,7 @@ extension ParleyError.Code {
         case tokenRetentionExceeded = "token-retention-exceeded"
         case tokenRevoked = "token-revoked"
         case tokenUnknownCaveat = "token-unknown-caveat"
+        case consentBadSignature = "consent-bad-signature"
         case internalError = "internal-error"
     }
 }

@@ -33,12 +33,17 @@ extension Message {
         public var fee: Money?
         /// Lowercase hex SHA-256 of the transcript before this message.
         public var agreementDigest: String
+        /// The company's signature over this confirm's statement (`Spec/PROTOCOL.md` §5.7): every
+        /// other member, the session and both agents. `nil` when the company signs nothing; a
+        /// ``CompanyAgent`` with a signing key fills it in when it sends the confirm.
+        public var signature: MessageSignature?
 
         /// Creates a confirm message body from its members.
         public init(
             booking: BookingReference, status: BookingStatus, proposal: ProposalID?, service: String, slot: Slot,
             timeZone: String, price: Money, cancellation: CancellationPolicy, addOns: [AddOnID] = [],
-            location: String? = nil, heldFor: String? = nil, revision: Int = 0, fee: Money? = nil, agreementDigest: String
+            location: String? = nil, heldFor: String? = nil, revision: Int = 0, fee: Money? = nil, agreementDigest: String,
+            signature: MessageSignature? = nil
         ) {
             self.booking = booking
             self.status = status
@@ -54,6 +59,7 @@ extension Message {
             self.revision = revision
             self.fee = fee
             self.agreementDigest = agreementDigest
+            self.signature = signature
         }
     }
 }
@@ -105,6 +111,7 @@ extension Message.Confirm: WireCodable {
         guard isHexDigest(agreementDigest) else {
             throw reader.invalid("agreementDigest", "expected 64 lowercase hex digits")
         }
+        signature = try reader.optional("signature")
     }
 
     var json: JSONValue {
@@ -123,6 +130,7 @@ extension Message.Confirm: WireCodable {
         writer.set("revision", revision)
         writer.set("fee", fee)
         writer.set("agreementDigest", agreementDigest)
+        writer.set("signature", signature)
         return writer.json
     }
 }

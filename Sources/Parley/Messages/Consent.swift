@@ -44,11 +44,15 @@ extension Message {
         public var expiresAt: Instant
         /// How many days the data may be kept.
         public var retentionDays: Int
+        /// The customer's signature over the grant's consent statement (`Spec/CONSENT.md` §10.1),
+        /// with its public key; `nil` when the customer signs nothing. A ``CustomerAgent`` with a
+        /// signing key fills it in.
+        public var signature: MessageSignature?
 
         /// Creates a consent-grant message body from its members.
         public init(
             request: ConsentRequestID?, tokenID: TokenID, token: String, fields: [DataField], purpose: Purpose,
-            expiresAt: Instant, retentionDays: Int
+            expiresAt: Instant, retentionDays: Int, signature: MessageSignature? = nil
         ) {
             self.request = request
             self.tokenID = tokenID
@@ -57,6 +61,7 @@ extension Message {
             self.purpose = purpose
             self.expiresAt = expiresAt
             self.retentionDays = retentionDays
+            self.signature = signature
         }
     }
 
@@ -148,6 +153,7 @@ extension Message.ConsentGrant: WireCodable {
         purpose = try reader.required("purpose")
         expiresAt = try reader.required("expiresAt")
         retentionDays = try reader.retentionDays("retentionDays")
+        signature = try reader.optional("signature")
     }
 
     var json: JSONValue {
@@ -159,6 +165,7 @@ extension Message.ConsentGrant: WireCodable {
         writer.set("purpose", purpose)
         writer.set("expiresAt", expiresAt)
         writer.set("retentionDays", retentionDays)
+        writer.set("signature", signature)
         return writer.json
     }
 }

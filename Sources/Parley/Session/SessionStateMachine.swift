@@ -312,13 +312,14 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
     /// Consumes an envelope received from the peer.
     ///
     /// - Parameters:
-    ///   - envelope: the envelope, as decoded from the wire.
-    ///   - now: the current instant, for timers and expiry.
+    ///   - envelope: the decoded envelope.
+    ///   - now: the current instant.
     ///   - screen: the embedding agent's own check of a message the transition table and
-    ///   the content rules admit (for example, a company verifying a consent grant's token). It
-    ///   runs after those rules and before the message changes anything; an error it returns
-    ///   rejects the message exactly as a broken content rule would, so a rejected message changes
-    ///   nothing but the reply (`Spec/PROTOCOL.md` §8).
+    ///     the content rules admit (for example, a company verifying a consent grant's token, or a
+    ///     customer verifying a confirm's signature). It runs after those rules and before the
+    ///     message changes anything; an error it returns rejects the message exactly as a broken
+    ///     content rule would, so a rejected message changes nothing but the reply
+    ///     (`Spec/PROTOCOL.md` §8).
     public mutating func messageReceived(
         _ envelope: Envelope, now: Instant, screen: (Envelope) -> ParleyError? = { _ in nil }
     ) -> [SessionAction] {
@@ -378,7 +379,7 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
     ///
     /// - Parameters:
     ///   - event: what the transport delivered.
-    ///   - now: the current instant, for timers and expiry.
+    ///   - now: the current instant.
     ///   - screen: as for ``messageReceived(_:now:screen:)``.
     public mutating func consume(
         _ event: TransportEvent, now: Instant, screen: (Envelope) -> ParleyError? = { _ in nil }

@@ -131,7 +131,7 @@ public enum TransitionTable {
     /// them, and its sender, move to `failed`.
     public static let fatalErrorCodes: Set<ParleyError.Code> = [
         .noCommonVersion, .unsupportedVersion, .sessionClosed, .deadlineExceeded, .limitExceeded,
-        .internalError, .agreementMismatch,
+        .internalError, .agreementMismatch, .confirmUnsigned, .confirmUnknownKey, .confirmBadSignature,
     ]
 
     /// Whether an `error` with wire code `code` ends the session. Unknown codes are not fatal.

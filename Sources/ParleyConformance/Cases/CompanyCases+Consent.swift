@@ -85,6 +85,50 @@ extension CompanyCases {
                 let disclose = try await context.send(.disclose(context.disclosure(for: grant)), in: &session)
                 try await context.expect([.confirm], in: &session, after: disclose, what: "disclosing under a session-bound token")
             },
+            make(
+                "consent.signed-grant", .consent, "a grant signed over its consent statement is accepted",
+                "CONSENT.md §10.1; PROTOCOL.md §5.3",
+                covers: rows(.consentRequested, .customer, .consentGrant) + rows(.disclosing, .customer, .disclose)
+            ) { context in
+                guard let key = context.profile.customerSigningKey else { throw ConformanceSkip("the profile has no customerSigningKey") }
+                var (session, request) = try await context.reachConsentRequested()
+                let grant = context.grant(for: request).signed(
+                    with: key, session: session.session, customer: session.local, company: session.peer, grantedAt: session.clock,
+                    transcriptDigest: session.agreementDigest)
+                try await context.send(.consentGrant(grant), in: &session)
+                if let reply = try await context.nextIfAny(in: &session) {
+                    throw ConformanceFailure("a correctly signed grant should get no reply, the peer sent '\(reply.kind)'", envelope: reply)
+                }
+                let disclose = try await context.send(.disclose(context.disclosure(for: grant)), in: &session)
+                try await context.expect([.confirm], in: &session, after: disclose, what: "disclosing under a signed grant")
+            },
+            make(
+                "proof.company-signs-confirms", .flow,
+                "the company signs its confirm with its published key, over exactly the confirm it sends",
+                "PROTOCOL.md §5.7", covers: rows(.disclosing, .company, .confirm)
+            ) { context in
+                guard let key = context.profile.companyPublicKey else {
+                    throw ConformanceSkip("the profile names no company public key (companyPublicKey)")
+                }
+                let (session, confirm) = try await context.reachBooked()
+                let envelope = Envelope(
+                    id: "confirm", session: session.session, from: session.peer, to: session.local, sequence: 1, sentAt: session.clock,
+                    message: .confirm(confirm))
+                do {
+                    _ = try SignedReceipt.booking(from: envelope, trusting: [key])
+                } catch {
+                    throw ConformanceFailure("the confirm's signature does not prove it: \(error) (§5.7)")
+                }
+            },
+            tokenCase(
+                "consent.bad-signature", "a grant whose signature covers another session's statement is consent-bad-signature",
+                code: .consentBadSignature, spec: "CONSENT.md §10.1; PROTOCOL.md §5.3, §8", caveats: standard,
+                tamper: { grant in
+                    grant.signed(
+                        with: CustomerCases.strangerKey, session: "another-session", customer: "conformance.example/customer",
+                        company: "salon.example/bot", grantedAt: Instant(secondsSinceEpoch: 0),
+                        transcriptDigest: String(repeating: "0", count: 64))
+                }),
             tokenCase(
                 "consent.token-unknown-caveat", "a token with a caveat nobody understands is token-unknown-caveat",
                 code: .tokenUnknownCaveat,

@@ -45,6 +45,7 @@ extension CustomerCases {
                 guard let proposal = session.accepted else { throw ConformanceFailure("the customer accepted nothing") }
                 var confirm = context.confirmation(of: proposal, digest: session.agreementDigest)
                 term.change(&confirm, proposal)
+                confirm = context.signed(confirm, in: session)  // a valid signature: only the term is wrong
                 let sent = try await context.send(.confirm(confirm), in: &session, expectRejection: true)
                 try await context.expectError(.agreementMismatch, in: &session, answering: sent, what: "a confirm with \(term.title)")
             }

@@ -3,7 +3,7 @@ import Parley
 /// The cases run against a customer peer; the suite plays the company. A customer peer opens one
 /// session and negotiates as its person wants (S1: a haircut on 3 May); the suite answers.
 enum CustomerCases {
-    static var all: [ConformanceCase] { content + terms + flows + privacy + expiry + idempotency + table }
+    static var all: [ConformanceCase] { content + terms + signatures + flows + privacy + expiry + idempotency + table }
 
     typealias Row = TransitionTable.Row
     static func rows(_ phase: SessionPhase, _ sender: Role, _ kind: Message.Kind, _ condition: TransitionTable.Condition? = nil) -> [Row] {
@@ -43,7 +43,7 @@ enum CustomerCases {
             ) { context in
                 var session = try await context.reachAccepted()
                 guard let proposal = session.accepted else { return }
-                let confirm = context.confirmation(of: proposal, digest: String(repeating: "0", count: 64))
+                let confirm = context.signed(context.confirmation(of: proposal, digest: String(repeating: "0", count: 64)), in: session)
                 let sent = try await context.send(.confirm(confirm), in: &session, expectRejection: true)
                 try await context.expectError(.agreementMismatch, in: &session, answering: sent, what: "a confirm with a zero digest")
             },
@@ -132,7 +132,8 @@ enum CustomerCases {
                 var (session, _, _) = try await context.reachDisclosed()
                 guard let proposal = session.accepted else { return }
                 let confirm = try await context.send(
-                    .confirm(context.confirmation(of: proposal, digest: session.agreementDigest)), in: &session)
+                    .confirm(context.signed(context.confirmation(of: proposal, digest: session.agreementDigest), in: session)), in: &session
+                )
                 let reply = try await context.expect([.close], in: &session, after: confirm, what: "a correct confirm")
                 if case .close(let close) = reply.message {
                     try context.require(close.outcome == "booked", "the customer closed with '\(close.outcome)', not 'booked'", reply)

@@ -76,12 +76,19 @@ extension ConformanceContext {
         return (session, grant, disclose)
     }
 
-    /// A confirm of `proposal` carrying `digest`.
+    /// A confirm of `proposal` carrying `digest`, unsigned.
     func confirmation(of proposal: Proposal, digest: String) -> Message.Confirm {
         Message.Confirm(
             booking: "CONF-1", status: .booked, proposal: proposal.id, service: proposal.service, slot: proposal.slot,
             timeZone: proposal.timeZone,
             price: proposal.price, cancellation: proposal.cancellation, agreementDigest: digest)
+    }
+
+    /// `confirm` signed for `session` with ``ConformanceProfile/companySigningKey`` (or `key`), as
+    /// a company whose key the customer trusts sends it (§5.7); unchanged when there is no key.
+    func signed(_ confirm: Message.Confirm, in session: ScriptedSession, key: SigningKey? = nil) -> Message.Confirm {
+        guard let key = key ?? profile.companySigningKey else { return confirm }
+        return confirm.signed(with: key, session: session.session, company: session.local, customer: session.peer)
     }
 
     /// Brings a customer peer's session into `phase` (a phase in which it is the company's turn).

@@ -121,7 +121,13 @@ case .acceptsExpiredOffer, .disclosesUngrantedField, .acceptsTamperedConfirm:
             if defect == .acceptsTamperedConfirm {
                 agreement.saw(envelope)
                 guard case .confirm(let confirm) = envelope.message else { return envelope }
-                return replacing(envelope, with: .confirm(agreement.mended(confirm)))
+                let mended = agreement.mended(confirm)
+                guard mended != confirm else { return envelope }
+                // The defect hides the changed terms from the agent; it re-signs with the S1 salon's
+                // published test key, so that only the terms check (not the signature) could catch it.
+                let resigned = mended.signed(
+                    with: World.salonSigningKey, session: envelope.session, company: envelope.from, customer: envelope.to)
+                return replacing(envelope, with: .confirm(resigned))
             }
             guard defect == .acceptsExpiredOffer, case .offer(var offer) = envelope.message else { return envelope }
             let now = clock.now
@@ -139,7 +145,7 @@ case .acceptsExpiredOffer, .disclosesUngrantedField, .acceptsTamperedConfirm:
     let peer: AgentID = "salon.example/bot"
     let agent = CustomerAgent(
         id: World.lisa, wishes: Scenarios.haircutWishes(on: tomorrow), policy: World.bookingOnlyPolicy, personalData: World.lisasData,
-        consentKey: World.lisasKey, clock: clock)
+        consentKey: World.lisasKey, clock: clock, signingKey: World.lisasSigningKey, trustedCompanyKeys: World.trustedCompanyKeys)
     await agent.connect(to: peer, over: transport)
     _ = await agent.book(at: peer)
     await agent.disconnect()

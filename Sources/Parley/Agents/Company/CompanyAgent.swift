@@ -38,6 +38,10 @@ public actor CompanyAgent {
     let local: LocalTime?
     /// The consent this agent received: receipts and revocations.
     public private(set) var ledger = ConsentLedger()
+    /// Signed consent receipts of the signed grants received, by token id.
+    private var consentProofs: [TokenID: SignedReceipt] = [:]
+    /// The key this agent signs its confirms with, if any (`Spec/PROTOCOL.md` §5.7).
+    let signingKey: SigningKey?
     /// Data received for each booking, readable only through its consent.
     private var bookingData: [BookingReference: [ConsentedData]] = [:]
 
@@ -78,9 +82,13 @@ public actor CompanyAgent {
     ///   - policy: how it negotiates: offer validity, holds, cancellation terms, hand-off channel.
     ///   - configuration: the session tunables (timeouts and per-session limits).
     ///   - limits: how many sessions the agent serves at once, per peer and in all.
+    ///   - signingKey: the key the agent signs every `confirm` with (`Spec/PROTOCOL.md` §5.7), so that
+    ///     customers can keep a booking receipt anyone can verify; publish its public key (e.g. as a
+    ///     JWK with `kid` ``PublicSigningKey/keyID``). `nil` (the default) signs nothing.
     public init(
         profile: CompanyProfile, catalogue: Catalogue, store: any BookingStore, policy: CompanyPolicy = CompanyPolicy(),
-        configuration: SessionStateMachine.Configuration = SessionStateMachine.Configuration(), limits: ServiceLimits = ServiceLimits()
+        configuration: SessionStateMachine.Configuration = SessionStateMachine.Configuration(), limits: ServiceLimits = ServiceLimits(),
+        signingKey: SigningKey? = nil
     ) {
         self.profile = profile
         self.catalogue = catalogue
@@ -88,6 +96,7 @@ public actor CompanyAgent {
         self.policy = policy
         self.configuration = configuration
         self.limits = limits
+        self.signingKey = signingKey
         self.helloServices = Array(catalogue.names.prefix(ProtocolLimits.maximumServices))
         self.local = LocalTime(timeZone: profile.timeZone)
         (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1024))
@@ -272,6 +281,23 @@ public actor CompanyAgent {
     /// The consent receipts this agent holds, one per grant received.
     public var receipts: [ConsentReceipt] { ledger.receipts }
 
+    /// The public key customers verify this agent's confirms with, when it has a signing key.
+    public nonisolated var publicSigningKey: PublicSigningKey? { signingKey?.publicKey }
+
+    /// The signed consent receipts of the signed grants this agent admitted, ordered by grant time,
+    /// then token id: the customer's signatures over exactly which fields, purpose, retention and
+    /// negotiation each consent was for, and when it was given (`Spec/CONSENT.md` §10.1). Show one
+    /// to an auditor with ``SignedReceipt/jsonText``; it verifies with the customer's public key.
+    public var signedConsentReceipts: [SignedReceipt] {
+        consentProofs.values.sorted {
+            ($0.consent?.grantedAt ?? Instant(secondsSinceEpoch: 0), $0.consent?.tokenID.rawValue ?? "")
+                < ($1.consent?.grantedAt ?? Instant(secondsSinceEpoch: 0), $1.consent?.tokenID.rawValue ?? "")
+        }
+    }
+
+    /// The signed consent receipt of the grant `token`, if that grant was signed and admitted.
+    public func signedConsentReceipt(for token: TokenID) -> SignedReceipt? { consentProofs[token] }
+
     /// The personal data received for `booking`, each piece readable only within its consent.
     public func consentedData(for booking: BookingReference) -> [ConsentedData] { bookingData[booking] ?? [] }
 
@@ -337,6 +363,7 @@ public actor CompanyAgent {
             var screening = screen(session: session, now: now)
             let actions = state.machine.consume(current, now: now) { screening.check($0) }
             sessions[session] = state
+            consentProofs.merge(screening.proofs) { _, new in new }
             if before != state.machine.phase { eventSink.yield(.phaseChanged(session, from: before, to: state.machine.phase)) }
             output.append(await execute(actions, session: session, now: now))
             next = sessions[session]?.inbox.next()
@@ -372,6 +399,10 @@ public actor CompanyAgent {
 
     private func send(_ message: Message, inReplyTo: MessageID?, session: SessionID, now: Instant) async -> AgentOutput {
         guard var state = sessions[session] else { return AgentOutput() }
+        var message = message
+        if case .confirm(let confirm) = message, let signingKey, let customer = state.machine.peer {
+            message = .confirm(confirm.signed(with: signingKey, session: session, company: profile.id, customer: customer))
+        }
         let before = state.machine.phase
         do {
             let actions = try state.machine.send(message, inReplyTo: inReplyTo, now: now)

@@ -14,6 +14,11 @@ struct ConsentScreen {
     /// admitted in one pass, before the agent has handled the grant).
     var grants: [TokenID: ConsentToken]
     let now: Instant
+    /// The session's agreement digest before the message being checked: a copy of the machine's,
+    /// advanced past every counted message this screen lets through, as the machine advances its own.
+    var digest: TranscriptDigest
+    /// The signed consent receipts of the signed grants this screen let through, by token id.
+    var proofs: [TokenID: SignedReceipt] = [:]
 
     /// The error that rejects `envelope`, or `nil` when its consent is in order (then the machine
     /// admits it: the screen runs after every other rule, and remembers the tokens it let through).
@@ -21,17 +26,26 @@ struct ConsentScreen {
         do throws(ParleyError) {
             switch envelope.message {
             case .consentGrant(let grant):
-                grants[grant.tokenID] = try verify(grant)
+                let token = try verify(grant)
+                let proof = try proof(of: grant, in: envelope)
+                grants[grant.tokenID] = token
+                proofs[grant.tokenID] = proof
             case .accept(let accept):
                 var tokens = grants
-                for grant in accept.grants { tokens[grant.tokenID] = try verify(grant) }
+                var signed = proofs
+                for grant in accept.grants {
+                    tokens[grant.tokenID] = try verify(grant)
+                    signed[grant.tokenID] = try proof(of: grant, in: envelope)
+                }
                 for disclosure in accept.disclosures { try check(disclosure, tokens: tokens) }
                 grants = tokens
+                proofs = signed
             case .disclose(let disclosure):
                 try check(disclosure, tokens: grants)
             default:
                 break
             }
+            if TranscriptDigest.counts(envelope.kind) { digest.append(envelope) }
             return nil
         } catch {
             return error
@@ -54,6 +68,24 @@ struct ConsentScreen {
                 audience: audience, purpose: grant.purpose, fields: Set(grant.fields), at: now, session: session,
                 retention: RetentionPeriod(days: grant.retentionDays)))
         return token
+    }
+
+    /// The signed consent receipt of `grant`, carried by `envelope`, when the grant is signed
+    /// (`Spec/CONSENT.md` §10.1): its signature must verify, under the key it carries, over the
+    /// grant's consent statement. `nil` for an unsigned grant.
+    func proof(of grant: Message.ConsentGrant, in envelope: Envelope) throws(ParleyError) -> SignedReceipt? {
+        guard let signature = grant.signature else { return nil }
+        guard let key = signature.carriedKey else {
+            throw ParleyError(.consentBadSignature, "grant '\(grant.tokenID)': the signature carries no acceptable public key ('key')")
+        }
+        let statement = SignedStatement.consent(
+            grant, session: session, customer: envelope.from, company: audience, grantedAt: envelope.sentAt,
+            transcriptDigest: digest.hex)
+        guard signature.isValid(for: statement, key: key) else {
+            throw ParleyError(
+                .consentBadSignature, "grant '\(grant.tokenID)': the signature does not verify over the grant's consent statement")
+        }
+        return try SignedReceipt(statement: statement, signature: signature, publicKey: key)
     }
 
     private func check(_ disclosure: Message.Disclose, tokens: [TokenID: ConsentToken]) throws(ParleyError) {

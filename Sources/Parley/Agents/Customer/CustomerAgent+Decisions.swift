@@ -192,14 +192,32 @@ extension CustomerAgent {
         let until = (proposal?.slot.end ?? now).adding(seconds: Int64(max(retentionDays, 1)) * 86_400)
         let tokenID = TokenID(stringLiteral: "t-\(random.hex())")
         guard
-            let grant = consent.grant(
+            let minted = consent.grant(
                 tokenID: tokenID, request: request, audience: company, purpose: purpose, fields: fields, expiresAt: until,
                 retentionDays: retentionDays, session: session, now: now, transcriptDigest: sessions[session]?.machine.agreementDigest ?? ""
             )
         else { return nil }
+        let grant = signed(minted, session: session, company: company, now: now)
         sessions[session]?.grants.append(grant)
         eventSink.yield(.consentGranted(session, tokenID: tokenID, fields: fields, purpose: purpose))
         return (grant, Message.Disclose(tokenID: tokenID, data: data))
+    }
+
+    /// `grant` with this agent's signature over its consent statement (`Spec/CONSENT.md` §10.1),
+    /// which is also kept as a signed consent receipt; `grant` itself when the agent has no key.
+    /// The grant leaves in a message sent at `now`, right after the session's current transcript.
+    private func signed(_ grant: Message.ConsentGrant, session: SessionID, company: AgentID, now: Instant) -> Message.ConsentGrant {
+        guard let signingKey, let digest = sessions[session]?.machine.agreementDigest else { return grant }
+        let statement = SignedStatement.consent(
+            grant, session: session, customer: id, company: company, grantedAt: now, transcriptDigest: digest)
+        var grant = grant
+        grant.signature = MessageSignature(signing: statement, with: signingKey, includingKey: true)
+        if let signature = grant.signature,
+            let receipt = try? SignedReceipt(statement: statement, signature: signature, publicKey: signingKey.publicKey)
+        {
+            consentProofs[grant.tokenID] = receipt
+        }
+        return grant
     }
 
     func declined(_ decline: Message.Decline, session id: SessionID) -> [Message] {
@@ -244,12 +262,12 @@ extension CustomerAgent {
     }
 
     /// Records the confirmation and closes with the matching outcome.
-    func confirmed(_ confirm: Message.Confirm, session id: SessionID) -> [Message] {
+    func confirmed(_ confirm: Message.Confirm, receipt: SignedReceipt?, session id: SessionID) -> [Message] {
         guard let state = sessions[id] else { return [] }
         var grants = state.grants
         if case .reschedule(let previous, _, _) = state.goal { grants = previous.grants + grants }
         if case .cancel(let previous) = state.goal { grants = previous.grants }
-        let booking = Booking(company: state.company, session: id, confirmation: confirm, grants: grants)
+        let booking = Booking(company: state.company, session: id, confirmation: confirm, grants: grants, receipt: receipt)
         recordBooking(booking)
         consent.recordAgreement(digest: confirm.agreementDigest, for: state.grants.map(\.tokenID))
         sessions[id]?.outcome = confirm.status == .cancelled ? .cancelled(booking) : .booked(booking)

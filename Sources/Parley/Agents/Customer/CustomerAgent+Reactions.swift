@@ -25,7 +25,17 @@ extension CustomerAgent {
         while let current = next {
             guard var state = sessions[session] else { break }
             let before = state.machine.phase
-            let actions = state.machine.consume(current, now: now)
+            let trusted = trustedCompanyKeys[state.company] ?? []
+            let actions = state.machine.consume(current, now: now) { envelope in
+                // §5.7: a confirm from a company whose keys we trust must be signed by one of them.
+                guard case .confirm = envelope.message else { return nil }
+                do throws(ParleyError) {
+                    _ = try SignedReceipt.booking(from: envelope, trusting: trusted)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
             sessions[session] = state
             if before != state.machine.phase { eventSink.yield(.phaseChanged(session, from: before, to: state.machine.phase)) }
             output.append(await execute(actions, session: session, now: now))
@@ -170,7 +180,8 @@ extension CustomerAgent {
         case .consentRequest(let request):
             return await answerConsentRequest(request, session: id, now: now)
         case .confirm(let confirm):
-            return confirmed(confirm, session: id)
+            let receipt = try? SignedReceipt.booking(from: envelope, trusting: trustedCompanyKeys[state.company] ?? [])
+            return confirmed(confirm, receipt: receipt, session: id)
         case .handoff(let handoff):
             sessions[id]?.outcome = .handedOff(handoff)
             return [.close(.init(outcome: "handed-off"))]

@@ -31,6 +31,12 @@ public actor CustomerAgent {
     let approval: (@Sendable (ApprovalRequest) async -> Bool)?
     let clock: any AgentClock
     let configuration: SessionStateMachine.Configuration
+    /// The key this agent signs its consent grants with, if any.
+    let signingKey: SigningKey?
+    /// The companies' keys this agent trusts to sign their confirms, by company.
+    public nonisolated let trustedCompanyKeys: [AgentID: [PublicSigningKey]]
+    /// Signed consent receipts of the grants this agent made, by token id.
+    var consentProofs: [TokenID: SignedReceipt] = [:]
     var consent: ConsentAuthority
     var random: IdentifierSource
     var sessions: [SessionID: CustomerSession] = [:]
@@ -67,11 +73,20 @@ public actor CustomerAgent {
     ///   - approval: asked when the policy says ``PrivacyPolicy/Decision/ask``; without it, `ask` means no.
     ///   - clock: the time source: ``SystemClock`` in production, ``ManualClock`` in tests.
     ///   - configuration: the session tunables (timeouts and per-session limits).
+    ///   - signingKey: the key the agent signs each consent grant with (`Spec/CONSENT.md` §10.1), so
+    ///     that the company holds proof of exactly what was consented to; `nil` (the default) signs nothing.
+    ///   - trustedCompanyKeys: the signing keys the agent trusts for each company, from a source the
+    ///     embedder trusts (e.g. the company's signed discovery document). For a company listed here,
+    ///     every `confirm` must be signed by one of its keys, or the session fails (`confirm-unsigned`,
+    ///     `confirm-unknown-key`, `confirm-bad-signature`); for a company not listed, confirms are
+    ///     accepted signed or not (`Spec/PROTOCOL.md` §5.7). A signed confirm gives the booking a
+    ///     ``Booking/receipt``.
     public init(
         id: AgentID, wishes: Wishes, policy: PrivacyPolicy, personalData: [DataField: String], consentKey: ConsentRootKey,
         strategy: OfferStrategy = .nearestThenCheapest, discloseWithAcceptance: Bool = false,
         approval: (@Sendable (ApprovalRequest) async -> Bool)? = nil, clock: any AgentClock, seed: UInt64? = nil,
-        configuration: SessionStateMachine.Configuration = SessionStateMachine.Configuration()
+        configuration: SessionStateMachine.Configuration = SessionStateMachine.Configuration(), signingKey: SigningKey? = nil,
+        trustedCompanyKeys: [AgentID: [PublicSigningKey]] = [:]
     ) {
         self.id = id
         self.wishes = wishes
@@ -82,6 +97,8 @@ public actor CustomerAgent {
         self.approval = approval
         self.clock = clock
         self.configuration = configuration
+        self.signingKey = signingKey
+        self.trustedCompanyKeys = trustedCompanyKeys
         self.consent = ConsentAuthority(issuer: id, rootKey: consentKey)
         self.random = IdentifierSource(seed: seed)
         self.timers = TimerScheduler(clock: clock)
@@ -207,6 +224,15 @@ public actor CustomerAgent {
 
     /// The consent receipts this agent has issued.
     public var receipts: [ConsentReceipt] { consent.receipts(at: clock.now) }
+
+    /// The signed consent receipts of the grants this agent made with its signing key, ordered by
+    /// grant time, then token id: the same statements the company holds (`Spec/CONSENT.md` §10.1).
+    public var signedConsentReceipts: [SignedReceipt] {
+        consentProofs.values.sorted {
+            ($0.consent?.grantedAt ?? Instant(secondsSinceEpoch: 0), $0.consent?.tokenID.rawValue ?? "")
+                < ($1.consent?.grantedAt ?? Instant(secondsSinceEpoch: 0), $1.consent?.tokenID.rawValue ?? "")
+        }
+    }
 
     /// Verifies a token this agent issued for the use described (the issuer's check a company
     /// must pass before using data again, e.g. for a reminder).

@@ -123,6 +123,24 @@ public struct Booking: Hashable, Sendable, Codable {
     public var confirmation: Message.Confirm
     /// The consent granted for it.
     public var grants: [Message.ConsentGrant]
+    /// The booking receipt: the company's signed confirmation, which anyone can check offline with
+    /// the company's public key (``SignedReceipt/verify(with:)``, `parley receipt verify`). `nil`
+    /// when the company did not sign its confirm. When the agent trusts keys for the company
+    /// (``CustomerAgent/trustedCompanyKeys``) the signature was verified with one of them, which
+    /// the receipt carries; otherwise it is unverified and carries no key.
+    public var receipt: SignedReceipt?
+
+    /// Creates a booking record (the customer agent makes these; tests and stores may too).
+    public init(
+        company: AgentID, session: SessionID, confirmation: Message.Confirm, grants: [Message.ConsentGrant],
+        receipt: SignedReceipt? = nil
+    ) {
+        self.company = company
+        self.session = session
+        self.confirmation = confirmation
+        self.grants = grants
+        self.receipt = receipt
+    }
 
     /// The booking reference.
     public var reference: BookingReference { confirmation.booking }
