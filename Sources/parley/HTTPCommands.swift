@@ -60,7 +60,12 @@ enum HTTPCommands {
             for service in document.services {
                 print("  \(service.id)  [\(service.category)]  \(service.title), \(service.durationMinutes) min")
             }
-            print("keys:      \(document.keys.isEmpty ? "none" : document.keys.map(\.id).joined(separator: ", "))")
+            print("keys:      \(document.keys.isEmpty ? "none" : document.keys.map(\.keyID).joined(separator: ", "))")
+            switch company.signatureStatus {
+            case .unsigned: print("signature: none (the document is unsigned and lists no keys)")
+            case .verified(let ids, let pinned):
+                print("signature: verified, by \(ids.joined(separator: ", "))\(pinned ? " (a pinned key)" : " (keys as served by the origin)")")
+            }
             print(String(decoding: document.encoded(), as: UTF8.self), terminator: "")
             return ExitStatus.success
         } catch {
@@ -174,9 +179,9 @@ enum HTTPCommands {
         let customer = CustomerAgent(
             id: customerID, wishes: wishes, policy: policy, personalData: personalData,
             consentKey: consentKey, clock: clock, seed: seed)
+        // Responses are verified with the company's keys when its discovery document is signed.
         let transport = HTTPClientTransport(
-            endpoint: company.endpoint, agent: customerID, configuration: configuration(insecure: options.flags.contains("--insecure-http"))
-        )
+            company: company, agent: customerID, configuration: configuration(insecure: options.flags.contains("--insecure-http")))
         await customer.connect(to: company.document.agent, over: transport)
         let outcome = await customer.book(at: company.document.agent)
         await customer.disconnect()
