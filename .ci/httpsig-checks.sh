@@ -22,9 +22,9 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== httpsig: installing http-message-signatures, requests, rfc8785"
-if ! "$PYTHON" -c 'import http_message_signatures, requests, rfc8785' 2>/dev/null; then
-    "$PYTHON" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore http-message-signatures requests rfc8785 2>/dev/null \
-        || "$PYTHON" -m pip install --quiet --disable-pip-version-check http-message-signatures requests rfc8785
+if ! "$PYTHON" -c 'import http_message_signatures, requests, rfc8785, jsonschema' 2>/dev/null; then
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore http-message-signatures requests rfc8785 jsonschema 2>/dev/null \
+        || "$PYTHON" -m pip install --quiet --disable-pip-version-check http-message-signatures requests rfc8785 jsonschema
 fi
 "$PYTHON" -c 'import importlib.metadata as m; print("http-message-signatures", m.version("http-message-signatures"), "/ cryptography", m.version("cryptography"))'
 

@@ -167,6 +167,11 @@ def live(url, seed_hex, agent, company_hex):
 
     # Discovery: a JWK Set and a JWS (detached content, RFC 8785) by the company key (Spec/HTTP.md §2.5).
     document = session.get(url + "/.well-known/parley").json()
+    import jsonschema  # noqa: PLC0415 - only the live check needs it
+
+    with open("Spec/schema/discovery.schema.json", encoding="utf-8") as handle:
+        errors = list(jsonschema.Draft202012Validator(json.load(handle)).iter_errors(document))
+    check(not errors, "discovery: the signed document is valid under Spec/schema/discovery.schema.json %s" % [e.message for e in errors][:2])
     jwks = [k for k in document.get("keys", []) if k.get("kty") == "OKP" and k.get("crv") == "Ed25519"]
     check(any(k["x"] == b64url(company_public) and k["kid"] == company_kid and k.get("use") == "sig" and k.get("alg") == "EdDSA" for k in jwks),
           "discovery: the company key is published as a JWK with its RFC 7638 thumbprint as kid")

@@ -21,7 +21,10 @@ extension CompanyHTTPBinding {
         }
         let keys = await customerKeys.keys(for: agent)
         guard !keys.isEmpty else {
-            return .refused(.problem(HTTPSignatureError.unknownKey("no key is registered for \(agent), and it is not a self-certifying id")))
+            return .refused(
+                .problem(
+                    HTTPSignatureError.unknownKey("no key is registered for \(agent), and it is not a self-certifying id"),
+                    headers: ["Accept-Signature": ParleyHTTPSignatures.acceptSignature(method: request.method)]))
         }
         do {
             _ = try ParleyHTTPSignatures.verifyRequest(
