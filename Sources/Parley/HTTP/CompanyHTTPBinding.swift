@@ -84,6 +84,10 @@ public final class CompanyHTTPBinding: Sendable {
     /// sessions are stamped with; pass the same clock a stdio `serve` would get).
     ///
     /// - Parameters:
+    ///   - agent: the company agent to drive.
+    ///   - clock: the clock its sessions, timers and signatures run on.
+    ///   - configuration: limits, paths, origin and request-signature policy.
+    ///   - codec: the wire codec envelopes are encoded and decoded with.
     ///   - signingKeys: the company's keys, current first: all are published in the discovery
     ///     document and sign it; the first signs every response (`Spec/HTTP.md` §7). Empty: nothing is signed.
     ///   - customerKeys: the keys registered (pinned) for customer agents; requests of self-certifying

@@ -129,6 +129,10 @@ public actor HTTPClientTransport: Transport {
     /// Creates a transport to `endpoint` for the customer `agent`.
     ///
     /// - Parameters:
+    ///   - endpoint: the company's exchange endpoint (``DiscoveredCompany/endpoint``).
+    ///   - agent: the customer's agent id, sent as `Parley-Agent`.
+    ///   - configuration: timeouts, retries and polling.
+    ///   - codec: the wire codec envelopes are encoded and decoded with.
     ///   - signingKey: the customer's key; when given, every request is signed (`Spec/HTTP.md` §7.3)
     ///     and carries `Parley-Agent`.
     ///   - companyKeys: the company's keys (``DiscoveredCompany/verifiedKeys``); when not empty,
