@@ -8,7 +8,8 @@
 #      document, its signed requests are served, each bad one is refused with its problem code,
 #      and it verifies every response Parley signed;
 #   3. the same with a self-certifying agent id (`ed25519:…`) that is not registered;
-#   4. `parley discover` prints the verified signature.
+#   4. `parley book --signing-key` books S1 with signed requests and verified responses;
+#   5. `parley discover` prints the verified signature.
 # Stops what it starts. Called by .ci/run as `bash .ci/httpsig-checks.sh`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -67,6 +68,14 @@ start_server registered --customer-key "$agent=$customer_public"
 echo "== httpsig: a self-certifying agent id, not registered"
 self_id="$("$PYTHON" -c 'import base64,sys; print("ed25519:" + base64.urlsafe_b64encode(bytes.fromhex(sys.argv[1])).rstrip(b"=").decode())' "$customer_public")"
 "$PYTHON" Tests/interop/httpsig_interop.py live "$url" "$customer_seed" "$self_id" "$company_public"
+
+echo "== httpsig: parley book (S1) signs every request and verifies every response"
+day="$(TZ=Europe/Berlin date -d tomorrow +%F)"
+book_seed="$("$parley" key new)"
+"$parley" book "$url" --service haircut --window "${day}T12:00/12:00" --window "${day}T10:00/12:00" --prefer "${day}T12:00" \
+    --max-price 60 --share givenName=Lisa --answer service=haircut-women --signing-key "$book_seed" >"$work/book.txt"
+tail -n 2 "$work/book.txt"
+grep -q '^Outcome: booked haircut-women at salon.example/bot, .*10:00' "$work/book.txt"
 
 echo "== httpsig: parley discover shows the signature"
 "$parley" discover "$url" >"$work/discover.txt"
