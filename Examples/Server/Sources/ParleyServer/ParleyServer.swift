@@ -32,7 +32,9 @@ public func addParleyRoutes(to router: Router<ParleyRequestContext>, binding: Co
         // HTTP/1's Host arrives as the `:authority` pseudo-field; request signatures' `@target-uri`
         // is rebuilt from it when no origin is configured.
         var fields = request.headers.map { (name: $0.name.rawName, value: $0.value) }
-        if let authority = request.head.authority { fields.append((name: "Host", value: authority)) }
+        if let authority = request.head.authority, !fields.contains(where: { $0.name.lowercased() == "host" }) {
+            fields.append((name: "Host", value: authority))
+        }
         let exchange = ParleyHTTPRequest(
             method: request.method.rawValue, target: request.uri.string,
             headers: fields, body: Array(buffer: body),
