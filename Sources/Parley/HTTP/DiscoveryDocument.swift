@@ -130,7 +130,8 @@ public struct DiscoveryDocument: Sendable, Hashable {
 
     /// Why a discovery document is refused (`Spec/HTTP.md` §2.4).
     public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
-        /// A stable code: `too-large`, `malformed`, `unsupported-format`, `no-common-version`, `invalid-member`.
+        /// A stable code: `too-large`, `malformed`, `unsupported-format`, `no-common-version`,
+        /// `invalid-member`, `bad-signature` (`Spec/HTTP.md` §2.4).
         public var code: String
         /// What exactly is wrong.
         public var detail: String
