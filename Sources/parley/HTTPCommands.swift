@@ -70,7 +70,9 @@ enum HTTPCommands {
             switch company.signatureStatus {
             case .unsigned: print("signature: none (the document is unsigned and lists no keys)")
             case .verified(let ids, let pinned):
-                print("signature: verified, by \(ids.joined(separator: ", "))\(pinned ? " (a pinned key)" : " (keys as served by the origin)")")
+                print(
+                    "signature: verified, by \(ids.joined(separator: ", "))\(pinned ? " (a pinned key)" : " (keys as served by the origin)")"
+                )
             }
             print(String(decoding: document.encoded(), as: UTF8.self), terminator: "")
             return ExitStatus.success

@@ -241,7 +241,8 @@ public final class CompanyHTTPBinding: Sendable {
             case .undecodable(_, _, let from, _): claimed = from
             }
             if let claimed, claimed != authenticated {
-                return .problem(HTTPSignatureError.agentMismatch("the envelope is from \(claimed), the request is signed for \(authenticated)"))
+                return .problem(
+                    HTTPSignatureError.agentMismatch("the envelope is from \(claimed), the request is signed for \(authenticated)"))
             }
         }
         // Requests of one session are handled one after the other, so that each response holds

@@ -215,7 +215,9 @@ public struct DiscoveryDocument: Sendable, Hashable {
         var document = DiscoveryDocument(
             versions: versions, agent: agent, name: try string("name"), role: role, endpoints: endpoints,
             timeZone: try string("timeZone", maximum: 64), services: services, keys: keys, signatures: signatures)
-        let known: Set<String> = ["parleyDiscovery", "versions", "agent", "name", "role", "endpoints", "timeZone", "services", "keys", "signatures"]
+        let known: Set<String> = [
+            "parleyDiscovery", "versions", "agent", "name", "role", "endpoints", "timeZone", "services", "keys", "signatures",
+        ]
         document.otherMembers = members.filter { !known.contains($0.key) }
         return document
     }

@@ -125,7 +125,9 @@ extension DiscoveryDocument {
             case .failure(let problem): throw problem
             }
         }
-        if !pinned.isEmpty, !byPinned { throw Problem("bad-signature", "no signature is by a pinned key (\(pinned.map(\.keyID).joined(separator: ", ")))") }
+        if !pinned.isEmpty, !byPinned {
+            throw Problem("bad-signature", "no signature is by a pinned key (\(pinned.map(\.keyID).joined(separator: ", ")))")
+        }
         return .verified(keyIDs: ids, pinned: byPinned)
     }
 }

@@ -32,7 +32,9 @@ import Testing
         let decoded = try DiscoveryDocument.decode(document.encoded())
         #expect(decoded.keys == [Self.current.publicKey])
         #expect(try decoded.verifySignatures() == .verified(keyIDs: [Self.current.publicKey.keyID], pinned: false))
-        #expect(try decoded.verifySignatures(pinned: [Self.current.publicKey]) == .verified(keyIDs: [Self.current.publicKey.keyID], pinned: true))
+        #expect(
+            try decoded.verifySignatures(pinned: [Self.current.publicKey])
+                == .verified(keyIDs: [Self.current.publicKey.keyID], pinned: true))
         // The JWS is standard: header {"alg":"EdDSA","kid":…}, content the document without `signatures`.
         let signature = try #require(decoded.signatures.first)
         #expect(signature.keyID == Self.current.publicKey.keyID)
@@ -115,7 +117,8 @@ import Testing
     }
 
     @Test func theBindingServesASignedDocument() async throws {
-        let binding = CompanyHTTPBinding(agent: Salons.salon().0, clock: ManualClock(now: World.now), signingKeys: [Self.current, Self.next])
+        let binding = CompanyHTTPBinding(
+            agent: Salons.salon().0, clock: ManualClock(now: World.now), signingKeys: [Self.current, Self.next])
         let response = await binding.respond(to: ParleyHTTPRequest(method: "GET", target: ParleyHTTP.discoveryPath))
         let document = try DiscoveryDocument.decode(response.body)
         #expect(document.keys == [Self.current.publicKey, Self.next.publicKey])

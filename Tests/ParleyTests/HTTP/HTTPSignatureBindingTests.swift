@@ -13,7 +13,8 @@ import Testing
     static let origin = "https://salon.example"
 
     static func binding(
-        policy: CompanyHTTPBinding.RequestSignaturePolicy = .required, _ configure: (inout CompanyHTTPBinding.Configuration) -> Void = { _ in }
+        policy: CompanyHTTPBinding.RequestSignaturePolicy = .required,
+        _ configure: (inout CompanyHTTPBinding.Configuration) -> Void = { _ in }
     ) -> CompanyHTTPBinding {
         var configuration = CompanyHTTPBinding.Configuration()
         configuration.origin = origin
@@ -37,7 +38,9 @@ import Testing
     static func post(
         _ body: [UInt8], key: SigningKey? = lisaKey, agent: AgentID = World.lisa, now: Instant = World.now, client: String = "192.0.2.7"
     ) throws -> ParleyHTTPRequest {
-        var headers: [(name: String, value: String)] = [("Content-Type", ParleyHTTP.envelopeMediaType), (ParleyHTTP.agentHeader, agent.rawValue)]
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", ParleyHTTP.envelopeMediaType), (ParleyHTTP.agentHeader, agent.rawValue),
+        ]
         if let key {
             headers = try ParleyHTTPSignatures.signRequest(
                 method: "POST", targetURI: origin + "/parley", headers: headers, body: body, key: key, now: now)
@@ -75,7 +78,8 @@ import Testing
         let response = await Self.binding().respond(to: try Self.post(Self.hello(), key: nil))
         #expect(response.status == 401)
         #expect(Self.problem(response) == "signature-missing")
-        #expect(response.headers["Accept-Signature"]?.hasPrefix(#"parley=("@method" "@target-uri" "content-type" "content-digest""#) == true)
+        #expect(
+            response.headers["Accept-Signature"]?.hasPrefix(#"parley=("@method" "@target-uri" "content-type" "content-digest""#) == true)
         // The refusal is signed too, so a client can tell it came from the company.
         try Self.verifyResponse(response, answering: try Self.post(Self.hello(), key: nil))
     }
@@ -155,7 +159,8 @@ import Testing
             .request(method: "POST", targetURI: origin + "/parley", headers: headers), components: components, parameters: parameters,
             label: "sig1", key: lisaKey)
         return ParleyHTTPRequest(
-            method: "POST", target: "/parley", headers: headers + [("Signature-Input", signed.signatureInput), ("Signature", signed.signature)],
+            method: "POST", target: "/parley",
+            headers: headers + [("Signature-Input", signed.signatureInput), ("Signature", signed.signature)],
             body: body, client: "192.0.2.7")
     }
 
@@ -182,7 +187,8 @@ import Testing
     @Test func malformedSignaturesAndOtherAlgorithmsAreRefused() async throws {
         var parameters = Self.goodParameters
         parameters.algorithm = "rsa-pss-sha512"
-        let rsa = await Self.binding().respond(to: try Self.custom(components: ParleyHTTPSignatures.requestComponents(method: "POST"), parameters: parameters))
+        let rsa = await Self.binding().respond(
+            to: try Self.custom(components: ParleyHTTPSignatures.requestComponents(method: "POST"), parameters: parameters))
         #expect(rsa.status == 400)
         #expect(Self.problem(rsa) == "signature-algorithm")
         var noCreated = Self.goodParameters
@@ -259,7 +265,8 @@ import Testing
         let refusal = try HTTPBindingTests.lines(third)
         #expect(refusal.map(\.kind) == [.error])
         // Unsigned requests from one address still share that address's allowance.
-        _ = await binding.respond(to: try Self.post(Self.hello(session: "s-d", from: "anon.example/a"), key: nil, agent: "anon.example/a", client: "192.0.2.50"))
+        _ = await binding.respond(
+            to: try Self.post(Self.hello(session: "s-d", from: "anon.example/a"), key: nil, agent: "anon.example/a", client: "192.0.2.50"))
         let shared = await binding.respond(
             to: try Self.post(Self.hello(session: "s-e", from: "anon.example/b"), key: nil, agent: "anon.example/b", client: "192.0.2.50"))
         #expect(try HTTPBindingTests.lines(shared).map(\.kind) == [.error])

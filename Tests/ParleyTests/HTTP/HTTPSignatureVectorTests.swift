@@ -55,7 +55,8 @@ import Testing
                 return nil
             }
             let base = try HTTPMessageSignature.signatureBase(
-                of: message, components: components, serializedParameters: HTTPMessageSignature.serializedParameters(components, parameters))
+                of: message, components: components, serializedParameters: HTTPMessageSignature.serializedParameters(components, parameters)
+            )
             #expect(String(decoding: base, as: UTF8.self) == expectedBase)
 
             // Signing the base reproduces the RFC's signature (Ed25519 is deterministic) ...
@@ -119,22 +120,29 @@ import Testing
             method: "GET", targetURI: poll, headers: [(ParleyHTTP.agentHeader, customerID.rawValue)], body: [], key: customerKey, now: now)
         let customer = [customerKey.publicKey]
         return [
-            Case(name: "a signed POST", kind: "request", message: .request(method: "POST", targetURI: target, headers: signedHeaders),
-                 body: body, keys: customer),
-            Case(name: "a signed poll", kind: "request", message: .request(method: "GET", targetURI: poll, headers: pollHeaders),
-                 body: [], keys: customer),
-            Case(name: "the company's signed response to the POST", kind: "response",
-                 message: .response(status: 200, headers: responseHeaders, answering: request), body: replyBody, keys: [companyKey.publicKey]),
-            Case(name: "the POST with its body changed: Content-Digest no longer matches", kind: "request",
-                 message: .request(method: "POST", targetURI: target, headers: signedHeaders),
-                 body: Array(String(decoding: body, as: UTF8.self).replacingOccurrences(of: "c1", with: "c9").utf8), keys: customer,
-                 problem: "digest-mismatch"),
-            Case(name: "the POST sent to another endpoint: @target-uri differs", kind: "request",
-                 message: .request(method: "POST", targetURI: "https://salon.example/other", headers: signedHeaders), body: body,
-                 keys: customer, problem: "signature-invalid"),
-            Case(name: "the POST checked with the company's key: keyid unknown", kind: "request",
-                 message: .request(method: "POST", targetURI: target, headers: signedHeaders), body: body,
-                 keys: [companyKey.publicKey], problem: "unknown-key"),
+            Case(
+                name: "a signed POST", kind: "request", message: .request(method: "POST", targetURI: target, headers: signedHeaders),
+                body: body, keys: customer),
+            Case(
+                name: "a signed poll", kind: "request", message: .request(method: "GET", targetURI: poll, headers: pollHeaders),
+                body: [], keys: customer),
+            Case(
+                name: "the company's signed response to the POST", kind: "response",
+                message: .response(status: 200, headers: responseHeaders, answering: request), body: replyBody, keys: [companyKey.publicKey]
+            ),
+            Case(
+                name: "the POST with its body changed: Content-Digest no longer matches", kind: "request",
+                message: .request(method: "POST", targetURI: target, headers: signedHeaders),
+                body: Array(String(decoding: body, as: UTF8.self).replacingOccurrences(of: "c1", with: "c9").utf8), keys: customer,
+                problem: "digest-mismatch"),
+            Case(
+                name: "the POST sent to another endpoint: @target-uri differs", kind: "request",
+                message: .request(method: "POST", targetURI: "https://salon.example/other", headers: signedHeaders), body: body,
+                keys: customer, problem: "signature-invalid"),
+            Case(
+                name: "the POST checked with the company's key: keyid unknown", kind: "request",
+                message: .request(method: "POST", targetURI: target, headers: signedHeaders), body: body,
+                keys: [companyKey.publicKey], problem: "unknown-key"),
         ]
     }
 
@@ -142,7 +150,8 @@ import Testing
         do {
             if vector.kind == "request", let request = vector.message.request {
                 _ = try ParleyHTTPSignatures.verifyRequest(
-                    method: request.method, targetURI: request.targetURI, headers: request.headers, body: vector.body, keys: vector.keys, now: now)
+                    method: request.method, targetURI: request.targetURI, headers: request.headers, body: vector.body, keys: vector.keys,
+                    now: now)
             } else {
                 _ = try ParleyHTTPSignatures.verifyResponse(
                     status: vector.message.status ?? 0, headers: vector.message.responseHeaders, body: vector.body,

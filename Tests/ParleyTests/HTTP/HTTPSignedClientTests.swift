@@ -55,7 +55,8 @@ import Testing
         await unsigned.close()
         // Signed correctly, but expecting another company key: the response is refused.
         let other = SigningKey(seed: Array(repeating: 33, count: 32))!
-        let misled = HTTPClientTransport(endpoint: endpoint, agent: World.lisa, signingKey: Self.lisaKey, companyKeys: [other.publicKey], clock: Self.clock)
+        let misled = HTTPClientTransport(
+            endpoint: endpoint, agent: World.lisa, signingKey: Self.lisaKey, companyKeys: [other.publicKey], clock: Self.clock)
         do {
             _ = try await misled.post(hello)
             Issue.record("a response signed by another key was accepted")
@@ -71,7 +72,8 @@ import Testing
         let (_, quiet) = try Self.server(signingKeys: [])
         defer { quiet.stop() }
         let expecting = HTTPClientTransport(
-            endpoint: URL(string: quiet.baseURL + "/parley")!, agent: World.lisa, signingKey: Self.lisaKey, companyKeys: [Self.companyKey.publicKey],
+            endpoint: URL(string: quiet.baseURL + "/parley")!, agent: World.lisa, signingKey: Self.lisaKey,
+            companyKeys: [Self.companyKey.publicKey],
             clock: Self.clock)
         do {
             _ = try await expecting.post(hello)

@@ -60,7 +60,8 @@ while let argument = arguments.popFirst() {
         signingKeys.append(value)
     case "--customer-key":
         guard let value = arguments.popFirst(), let equals = value.lastIndex(of: "="),
-            let agent = AgentID(rawValue: String(value[..<equals])), let key = PublicSigningKey(hex: String(value[value.index(after: equals)...]))
+            let agent = AgentID(rawValue: String(value[..<equals])),
+            let key = PublicSigningKey(hex: String(value[value.index(after: equals)...]))
         else { fail("--customer-key needs AGENT=PUBLIC-KEY-HEX") }
         customerKeys.register(key, for: agent)
     case "--require-signatures":

@@ -32,7 +32,8 @@ public struct HTTPSignatureMessage: Sendable {
     }
 
     /// A response message answering `request` (which components marked `;req` resolve against).
-    public static func response(status: Int, headers: [(name: String, value: String)], answering request: Request?) -> HTTPSignatureMessage {
+    public static func response(status: Int, headers: [(name: String, value: String)], answering request: Request?) -> HTTPSignatureMessage
+    {
         HTTPSignatureMessage(request: request, status: status, responseHeaders: headers)
     }
 
@@ -87,7 +88,8 @@ public struct HTTPSignatureParameters: Sendable, Hashable {
 
     /// Creates parameters; `nil` ones are left out.
     public init(
-        created: Int64? = nil, expires: Int64? = nil, nonce: String? = nil, keyID: String? = nil, algorithm: String? = nil, tag: String? = nil
+        created: Int64? = nil, expires: Int64? = nil, nonce: String? = nil, keyID: String? = nil, algorithm: String? = nil,
+        tag: String? = nil
     ) {
         self.created = created
         self.expires = expires
@@ -154,7 +156,9 @@ public struct HTTPSignatureError: Error, Sendable, Hashable, CustomStringConvert
     static func coverage(_ detail: String) -> HTTPSignatureError { .init(problem: "signature-coverage", status: 401, detail: detail) }
     static func unknownKey(_ detail: String) -> HTTPSignatureError { .init(problem: "unknown-key", status: 401, detail: detail) }
     static func invalid(_ detail: String) -> HTTPSignatureError { .init(problem: "signature-invalid", status: 401, detail: detail) }
-    static func componentMissing(_ detail: String) -> HTTPSignatureError { .init(problem: "component-missing", status: 400, detail: detail) }
+    static func componentMissing(_ detail: String) -> HTTPSignatureError {
+        .init(problem: "component-missing", status: 400, detail: detail)
+    }
     static func digestMissing(_ detail: String) -> HTTPSignatureError { .init(problem: "digest-missing", status: 400, detail: detail) }
     static func digestMismatch(_ detail: String) -> HTTPSignatureError { .init(problem: "digest-mismatch", status: 400, detail: detail) }
     static func agentMismatch(_ detail: String) -> HTTPSignatureError { .init(problem: "agent-mismatch", status: 403, detail: detail) }
@@ -188,7 +192,8 @@ public enum HTTPMessageSignature {
     public static func signatureBase(
         of message: HTTPSignatureMessage, components: [HTTPSignatureComponent], parameters: HTTPSignatureParameters
     ) throws(HTTPSignatureError) -> [UInt8] {
-        try signatureBase(of: message, components: components, serializedParameters: serializedParameters(components, parameters.structured))
+        try signatureBase(
+            of: message, components: components, serializedParameters: serializedParameters(components, parameters.structured))
     }
 
     static func serializedParameters(_ components: [HTTPSignatureComponent], _ parameters: StructuredField.Parameters) -> String {

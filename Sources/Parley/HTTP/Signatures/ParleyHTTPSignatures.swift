@@ -38,7 +38,10 @@ public enum ParleyHTTPSignatures {
     public static func responseComponents(hasContentType: Bool) -> [HTTPSignatureComponent] {
         var components: [HTTPSignatureComponent] = ["@status"]
         if hasContentType { components.append("content-type") }
-        components += ["content-digest", HTTPSignatureComponent("@method", fromRequest: true), HTTPSignatureComponent("@target-uri", fromRequest: true)]
+        components += [
+            "content-digest", HTTPSignatureComponent("@method", fromRequest: true),
+            HTTPSignatureComponent("@target-uri", fromRequest: true),
+        ]
         return components
     }
 
@@ -98,7 +101,8 @@ public enum ParleyHTTPSignatures {
     /// Signs a response of the binding answering `request`: returns `headers` with
     /// `Content-Digest`, `Signature-Input` and `Signature` added.
     public static func signResponse(
-        status: Int, headers: [(name: String, value: String)], body: [UInt8], answering request: HTTPSignatureMessage.Request, key: SigningKey,
+        status: Int, headers: [(name: String, value: String)], body: [UInt8], answering request: HTTPSignatureMessage.Request,
+        key: SigningKey,
         now: Instant
     ) throws(HTTPSignatureError) -> [(name: String, value: String)] {
         var all = headers.filter { !["content-digest", "signature-input", "signature"].contains($0.name.lowercased()) }
@@ -144,7 +148,10 @@ public enum ParleyHTTPSignatures {
     public static func acceptSignature(method: String) -> String {
         let inner = HTTPMessageSignature.serializedParameters(
             requestComponents(method: method),
-            [("created", .boolean(true)), ("keyid", .boolean(true)), ("alg", .string(HTTPMessageSignature.algorithm)), ("tag", .string(requestTag))])
+            [
+                ("created", .boolean(true)), ("keyid", .boolean(true)), ("alg", .string(HTTPMessageSignature.algorithm)),
+                ("tag", .string(requestTag)),
+            ])
         return "\(label)=\(inner)"
     }
 }

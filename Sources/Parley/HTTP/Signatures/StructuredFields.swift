@@ -104,7 +104,9 @@ enum StructuredField {
                     return .innerList(items, parameters: try parameters())
                 }
                 items.append(try item())
-                guard peek == 0x20 || peek == UInt8(ascii: ")") else { throw ParseError(detail: "an inner list's items are separated by spaces") }
+                guard peek == 0x20 || peek == UInt8(ascii: ")") else {
+                    throw ParseError(detail: "an inner list's items are separated by spaces")
+                }
             }
             throw ParseError(detail: "an inner list is not closed")
         }
@@ -237,7 +239,8 @@ enum StructuredField {
         private func isTokenCharacter(_ byte: UInt8) -> Bool {
             // tchar (RFC 9110 §5.6.2), ':' and '/'.
             switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return true
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                return true
             default: return "!#$%&'*+-.^_`|~:/".utf8.contains(byte)
             }
         }
