@@ -9,7 +9,7 @@ import Parley
 #endif
 
 // parley-bench: figures for BENCHMARKS.md. `swift run -c release parley-bench [section …]`
-// Sections: floor negotiation wire consent crypto scale purge leak (default: all).
+// Sections: floor negotiation wire consent crypto httpsig scale purge leak (default: all).
 // `parley-bench profile negotiation|consent|session|encode COUNT` does fixed work for callgrind and exits.
 // The main thread waits on a semaphore instead of running an async top level: an async `main`
 // parks the main thread in `dispatch_main`, whose `sigsuspend` crashes valgrind 3.19, and the
@@ -33,11 +33,11 @@ func runBench() async {
         print("profile \(workload) × \(count): \(result)")
         return
     }
-    let sections: Set = ["floor", "negotiation", "wire", "consent", "scale", "leak"]
+    let sections: Set = ["floor", "negotiation", "wire", "consent", "crypto", "httpsig", "scale", "purge", "leak"]
     if arguments.contains("--help") || arguments.contains("-h") {
         print(
             """
-            usage: parley-bench [floor|negotiation|wire|consent|scale|leak …]
+            usage: parley-bench [floor|negotiation|wire|consent|crypto|httpsig|scale|purge|leak …]
                    parley-bench profile negotiation|consent|session|encode [COUNT]
 
             Measures the figures of BENCHMARKS.md (all sections unless some are named); build with -c release.
@@ -103,6 +103,12 @@ func runBench() async {
         showSection("crypto")
         print("\n## Crypto: SHA-256, SHA-512, Ed25519 (Benchmarks/crypto.sh compares with OpenSSL and Python cryptography)")
         for line in Bench.crypto() { print(line) }
+    }
+
+    if wants("httpsig") {
+        showSection("httpsig")
+        print("\n## HTTP message signatures (RFC 9421, Ed25519, Content-Digest): per request")
+        for line in Bench.httpSignatures() { print(line) }
     }
 
     if wants("scale") {

@@ -16,14 +16,17 @@ enum HTTPCommands {
     static let bookUsage = """
         usage: parley book URL|HOST --service NAME --window YYYY-MM-DDTHH:MM/HH:MM [--window …]
                    [--prefer YYYY-MM-DDTHH:MM] [--max-price AMOUNT] [--currency EUR] [--share FIELD=VALUE …]
-                   [--answer TOPIC=VALUE …] [--as AGENT-ID] [--now TIME] [--seed N] [--insecure-http]
+                   [--answer TOPIC=VALUE …] [--as AGENT-ID] [--signing-key SEED-HEX] [--now TIME] [--seed N]
+                   [--insecure-http]
 
         Books over HTTP as a person's assistant: discovers the company, negotiates, prints the dialogue,
         the outcome and what data the company received. Times are wall-clock times in the company's
         time zone (from its discovery document). Only the fields given with --share may be disclosed,
         and only for the booking. Ids and the consent key come from the system's secure random source
-        unless --seed N asks for a replayable run. Exits 1 when nothing was booked, 69 when discovery
-        failed.
+        unless --seed N asks for a replayable run. --signing-key signs every request with that Ed25519
+        seed (Spec/HTTP.md §7); without --as the agent id is then the key's self-certifying id
+        (ed25519:…). Responses are verified when the company's discovery document is signed. Exits 1
+        when nothing was booked, 69 when discovery failed.
         \(ClockOptions.help)
         """
 
@@ -31,7 +34,10 @@ enum HTTPCommands {
         name: "parley discover", usage: discoverUsage, flags: ["--insecure-http"], positionals: 1...1)
     static let bookCommand = CommandSpec(
         name: "parley book", usage: bookUsage,
-        options: ["--service", "--window", "--prefer", "--max-price", "--currency", "--share", "--answer", "--as", "--now", "--seed"],
+        options: [
+            "--service", "--window", "--prefer", "--max-price", "--currency", "--share", "--answer", "--as", "--signing-key", "--now",
+            "--seed",
+        ],
         flags: ["--insecure-http"], positionals: 1...1)
 
     /// The HTTP client configuration; `insecure` allows plain http:// beyond loopback.
@@ -60,7 +66,14 @@ enum HTTPCommands {
             for service in document.services {
                 print("  \(service.id)  [\(service.category)]  \(service.title), \(service.durationMinutes) min")
             }
-            print("keys:      \(document.keys.isEmpty ? "none" : document.keys.map(\.id).joined(separator: ", "))")
+            print("keys:      \(document.keys.isEmpty ? "none" : document.keys.map(\.keyID).joined(separator: ", "))")
+            switch company.signatureStatus {
+            case .unsigned: print("signature: none (the document is unsigned and lists no keys)")
+            case .verified(let ids, let pinned):
+                print(
+                    "signature: verified, by \(ids.joined(separator: ", "))\(pinned ? " (a pinned key)" : " (keys as served by the origin)")"
+                )
+            }
             print(String(decoding: document.encoded(), as: UTF8.self), terminator: "")
             return ExitStatus.success
         } catch {
@@ -125,7 +138,10 @@ enum HTTPCommands {
             guard let field = DataField(rawValue: name) else { throw options.mistake("'\(name)' is not a data field name") }
             personalData[field] = value
         }
-        let customerID = try options.value("--as", { AgentID(rawValue: $0) }) ?? "assistant.example/parley-cli"
+        let signingKey = try options.value("--signing-key", { SigningKey(seedHex: $0) })
+        let customerID =
+            try options.value("--as", { AgentID(rawValue: $0) })
+            ?? signingKey.flatMap { ParleyHTTPSignatures.selfCertifyingID(for: $0.publicKey) } ?? "assistant.example/parley-cli"
         let clock = try ClockOptions.clock(options)
         let seed = try options.value("--seed", { UInt64($0) })
         let maxPrice = try options.string("--max-price")
@@ -174,9 +190,10 @@ enum HTTPCommands {
         let customer = CustomerAgent(
             id: customerID, wishes: wishes, policy: policy, personalData: personalData,
             consentKey: consentKey, clock: clock, seed: seed)
+        // Responses are verified with the company's keys when its discovery document is signed.
         let transport = HTTPClientTransport(
-            endpoint: company.endpoint, agent: customerID, configuration: configuration(insecure: options.flags.contains("--insecure-http"))
-        )
+            company: company, agent: customerID, signingKey: signingKey,
+            configuration: configuration(insecure: options.flags.contains("--insecure-http")), clock: clock)
         await customer.connect(to: company.document.agent, over: transport)
         let outcome = await customer.book(at: company.document.agent)
         await customer.disconnect()

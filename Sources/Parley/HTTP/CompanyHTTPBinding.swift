@@ -39,9 +39,30 @@ public final class CompanyHTTPBinding: Sendable {
         /// The endpoints the discovery document lists; `nil` lists ``endpointPath``, which clients
         /// resolve against the discovery URL.
         public var advertisedEndpoints: [String]? = nil
+        /// The scheme and authority clients address the binding by, e.g. `https://salon.example`:
+        /// with a request's target it makes the `@target-uri` that request signatures cover.
+        /// `nil` uses `http://` and the request's `Host` field, which is right only for plain
+        /// HTTP without a proxy (loopback demos); set it in every deployment (`Spec/HTTP.md` §7.2).
+        public var origin: String? = nil
+        /// Whether requests must be signed (`Spec/HTTP.md` §7). The default,
+        /// ``RequestSignaturePolicy/verifiedWhenPresent``, lets unsigned loopback demos work;
+        /// deployments set ``RequestSignaturePolicy/required``.
+        public var requestSignatures = RequestSignaturePolicy.verifiedWhenPresent
 
         /// The defaults of `Spec/HTTP.md`.
         public init() {}
+    }
+
+    /// Whether the binding requires HTTP message signatures on requests (`Spec/HTTP.md` §7.3).
+    public enum RequestSignaturePolicy: Sendable, Hashable {
+        /// Signatures are not looked at; every agent id is as claimed (limits key on the client address).
+        case ignored
+        /// A signed request is verified and refused if its signature is bad; an unsigned one is
+        /// served unauthenticated. For loopback demos and migrations.
+        case verifiedWhenPresent
+        /// Every exchange and poll request must be signed by a key of the agent it names:
+        /// the secure setting for deployments.
+        case required
     }
 
     /// The agent it drives.
@@ -56,11 +77,25 @@ public final class CompanyHTTPBinding: Sendable {
     let sessionsByClient: ClientSessions
     let gate = SessionGate()
     let discovery: [UInt8]
+    let signingKey: SigningKey?
+    let customerKeys: CustomerKeys
 
     /// Creates a binding for `agent`, whose timers run on `clock` (the clock the agent's
     /// sessions are stamped with; pass the same clock a stdio `serve` would get).
-    public init(agent: CompanyAgent, clock: any AgentClock, configuration: Configuration = Configuration(), codec: WireCodec = WireCodec())
-    {
+    ///
+    /// - Parameters:
+    ///   - agent: the company agent to drive.
+    ///   - clock: the clock its sessions, timers and signatures run on.
+    ///   - configuration: limits, paths, origin and request-signature policy.
+    ///   - codec: the wire codec envelopes are encoded and decoded with.
+    ///   - signingKeys: the company's keys, current first: all are published in the discovery
+    ///     document and sign it; the first signs every response (`Spec/HTTP.md` §7). Empty: nothing is signed.
+    ///   - customerKeys: the keys registered (pinned) for customer agents; requests of self-certifying
+    ///     ids (`ed25519:…`) verify without registration.
+    public init(
+        agent: CompanyAgent, clock: any AgentClock, configuration: Configuration = Configuration(), codec: WireCodec = WireCodec(),
+        signingKeys: [SigningKey] = [], customerKeys: AgentKeyRegistry = AgentKeyRegistry()
+    ) {
         self.agent = agent
         self.clock = clock
         self.configuration = configuration
@@ -70,7 +105,20 @@ public final class CompanyHTTPBinding: Sendable {
         self.timers = TimerScheduler(clock: clock)
         self.sessionsByClient = ClientSessions()
         self.discovery = DiscoveryDocument(agent: agent, endpoints: configuration.advertisedEndpoints ?? [configuration.endpointPath])
-            .encoded()
+            .signed(with: signingKeys).encoded()
+        self.signingKey = signingKeys.first
+        self.customerKeys = CustomerKeys(customerKeys)
+    }
+
+    /// Registers (pins) `key` for the customer agent `agent`, e.g. when an assistant provider
+    /// enrols, or after the person confirmed the key out of band (`Spec/HTTP.md` §2.6).
+    public func register(customerKey key: PublicSigningKey, for agent: AgentID) async {
+        await customerKeys.register(key, for: agent)
+    }
+
+    /// Removes `key` from the keys accepted for `agent`.
+    public func revoke(customerKey key: PublicSigningKey, for agent: AgentID) async {
+        await customerKeys.revoke(key, for: agent)
     }
 
     /// Answers every parked poll at once (`204`) and refuses new waits, then stops the agent's
@@ -82,7 +130,32 @@ public final class CompanyHTTPBinding: Sendable {
     }
 
     /// Answers one HTTP request. Never throws: every failure is a response (`Spec/HTTP.md` §5).
+    /// With a signing key, every response but the discovery document's is signed (§7.4).
     public func respond(to request: ParleyHTTPRequest) async -> ParleyHTTPResponse {
+        let response = await route(request)
+        guard let signingKey, request.path != ParleyHTTP.discoveryPath else { return response }
+        return sign(response, answering: request, key: signingKey)
+    }
+
+    /// The absolute target URI of `request`: ``Configuration/origin`` (or `http://` and `Host`) and its target.
+    func targetURI(of request: ParleyHTTPRequest) -> String {
+        let origin = configuration.origin ?? "http://" + (request.header("Host")?.trimmingSpaces ?? "")
+        return origin + request.target
+    }
+
+    private func sign(_ response: ParleyHTTPResponse, answering request: ParleyHTTPRequest, key: SigningKey) -> ParleyHTTPResponse {
+        let answered = HTTPSignatureMessage.Request(method: request.method, targetURI: targetURI(of: request), headers: request.headers)
+        let headers = response.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
+        guard
+            let signed = try? ParleyHTTPSignatures.signResponse(
+                status: response.status, headers: headers, body: response.body, answering: answered, key: key, now: clock.now)
+        else { return response }
+        var result = response
+        for (name, value) in signed { result.headers[name] = value }
+        return result
+    }
+
+    private func route(_ request: ParleyHTTPRequest) async -> ParleyHTTPResponse {
         let path = request.path
         if path == ParleyHTTP.discoveryPath {
             guard request.method == "GET" || request.method == "HEAD" else { return methodNotAllowed("GET, HEAD") }
@@ -95,15 +168,27 @@ public final class CompanyHTTPBinding: Sendable {
         let endpoint = configuration.endpointPath
         if path == endpoint {
             guard request.method == "POST" else { return methodNotAllowed("POST") }
-            if let refusal = await rateLimit(request) { return refusal }
-            return await exchange(request)
+            let agent: AgentID?
+            switch await authenticate(request) {
+            case .anonymous: agent = nil
+            case .agent(let authenticated): agent = authenticated
+            case .refused(let refusal): return refusal
+            }
+            if let refusal = await rateLimit(request, agent: agent) { return refusal }
+            return await exchange(request, agent: agent)
         }
         let prefix = endpoint + "/sessions/"
         if path.hasPrefix(prefix), path.hasSuffix("/messages") {
             let id = path.dropFirst(prefix.count).dropLast("/messages".count)
             guard request.method == "GET" else { return methodNotAllowed("GET") }
             guard let session = SessionID(rawValue: String(id)) else { return .problem(404, "not-found", "no such session") }
-            if let refusal = await rateLimit(request) { return refusal }
+            let agent: AgentID?
+            switch await authenticate(request) {
+            case .anonymous: agent = nil
+            case .agent(let authenticated): agent = authenticated
+            case .refused(let refusal): return refusal
+            }
+            if let refusal = await rateLimit(request, agent: agent) { return refusal }
             return await poll(request, session: session)
         }
         return .problem(404, "not-found", "no Parley resource at \(path.prefix(200))")
@@ -113,8 +198,13 @@ public final class CompanyHTTPBinding: Sendable {
         .problem(405, "method-not-allowed", "use \(allowed)", headers: ["Allow": allowed])
     }
 
-    private func rateLimit(_ request: ParleyHTTPRequest) async -> ParleyHTTPResponse? {
-        guard let wait = await limiter.admit(request.client ?? "") else { return nil }
+    /// The key per-client limits count under: the authenticated agent id, else the client address.
+    static func limitKey(_ request: ParleyHTTPRequest, agent: AgentID?) -> String {
+        agent.map { "agent " + $0.rawValue } ?? "client " + (request.client ?? "")
+    }
+
+    private func rateLimit(_ request: ParleyHTTPRequest, agent: AgentID?) async -> ParleyHTTPResponse? {
+        guard let wait = await limiter.admit(Self.limitKey(request, agent: agent)) else { return nil }
         return .problem(429, "rate-limited", "too many requests from this client", headers: ["Retry-After": String(wait)])
     }
 
@@ -127,7 +217,7 @@ public final class CompanyHTTPBinding: Sendable {
         return type == ParleyHTTP.envelopeMediaType || type == "application/json"
     }
 
-    private func exchange(_ request: ParleyHTTPRequest) async -> ParleyHTTPResponse {
+    private func exchange(_ request: ParleyHTTPRequest, agent authenticated: AgentID?) async -> ParleyHTTPResponse {
         guard Self.isEnvelopeMediaType(request.header("Content-Type")) else {
             return .problem(415, "unsupported-media-type", "send one envelope as \(ParleyHTTP.envelopeMediaType)")
         }
@@ -143,6 +233,18 @@ public final class CompanyHTTPBinding: Sendable {
         guard !bytes.isEmpty else { return .problem(400, "empty-body", "the body holds no envelope") }
         guard !bytes.contains(0x0A) else { return .problem(400, "batch-not-allowed", "send one envelope per request") }
         let event = TransportEvent.decoding(Array(bytes), with: codec)
+        if let authenticated {
+            // An authenticated request speaks only for its own agent (§7.3).
+            let claimed: AgentID?
+            switch event {
+            case .envelope(let envelope): claimed = envelope.from
+            case .undecodable(_, _, let from, _): claimed = from
+            }
+            if let claimed, claimed != authenticated {
+                return .problem(
+                    HTTPSignatureError.agentMismatch("the envelope is from \(claimed), the request is signed for \(authenticated)"))
+            }
+        }
         // Requests of one session are handled one after the other, so that each response holds
         // exactly the replies to its own envelope (§3.2), however many arrive at once.
         let gated: SessionID?
@@ -151,12 +253,12 @@ public final class CompanyHTTPBinding: Sendable {
         case .undecodable(_, let session, _, _): gated = session
         }
         if let gated { await gate.enter(gated) }
-        let response = await exchange(event, client: request.client)
+        let response = await exchange(event, client: Self.limitKey(request, agent: authenticated))
         if let gated { await gate.leave(gated) }
         return response
     }
 
-    private func exchange(_ event: TransportEvent, client: String?) async -> ParleyHTTPResponse {
+    private func exchange(_ event: TransportEvent, client: String) async -> ParleyHTTPResponse {
         let now = clock.now
         var output: AgentOutput
         var session: SessionID?
@@ -180,7 +282,7 @@ public final class CompanyHTTPBinding: Sendable {
         }
         if let session, await agent.phase(of: session) != nil {
             if output.finished.isEmpty {
-                await sessionsByClient.note(session, client: client ?? "")
+                await sessionsByClient.note(session, client: client)
             } else {
                 await sessionsByClient.forget(session)
             }
@@ -191,9 +293,9 @@ public final class CompanyHTTPBinding: Sendable {
 
     /// Refuses a new session when the HTTP client already holds `MAX_PEER_SESSIONS` open ones
     /// (the HTTP expression of "counted by the connection"); `nil` admits it.
-    private func admission(of envelope: Envelope, client: String?, now: Instant) async -> AgentOutput? {
+    private func admission(of envelope: Envelope, client: String, now: Instant) async -> AgentOutput? {
         let limit = configuration.openSessionsPerClient ?? agent.limits.openSessionsPerPeer
-        let open = await sessionsByClient.sessions(of: client ?? "")
+        let open = await sessionsByClient.sessions(of: client)
         guard open.count >= limit else { return nil }
         var stillOpen = 0
         for session in open {
@@ -205,7 +307,7 @@ public final class CompanyHTTPBinding: Sendable {
         }
         guard stillOpen >= limit else { return nil }
         return await agent.refuse(
-            envelope, ParleyError(.limitExceeded, "this HTTP client already holds \(stillOpen) open sessions (MAX_PEER_SESSIONS)"), now: now
+            envelope, ParleyError(.limitExceeded, "this client already holds \(stillOpen) open sessions (MAX_PEER_SESSIONS)"), now: now
         )
     }
 

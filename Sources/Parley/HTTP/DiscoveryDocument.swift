@@ -30,23 +30,6 @@ public struct DiscoveryDocument: Sendable, Hashable {
         }
     }
 
-    /// One public key of the agent (filled in by the identity work; empty today).
-    public struct PublicKey: Sendable, Hashable {
-        /// The key id.
-        public var id: String
-        /// The algorithm, e.g. `Ed25519`.
-        public var algorithm: String
-        /// The key, base64url without padding.
-        public var key: String
-
-        /// Creates a key entry.
-        public init(id: String, algorithm: String, key: String) {
-            self.id = id
-            self.algorithm = algorithm
-            self.key = key
-        }
-    }
-
     /// The protocol versions spoken, highest preference first.
     public var versions: [Int]
     /// The agent id envelopes are addressed to.
@@ -62,13 +45,20 @@ public struct DiscoveryDocument: Sendable, Hashable {
     public var timeZone: String
     /// What it offers.
     public var services: [ServiceEntry]
-    /// The agent's public keys.
-    public var keys: [PublicKey]
+    /// The agent's public signing keys, most preferred first, published as a JWK Set
+    /// (`Spec/HTTP.md` §2.5): each `{"kty":"OKP","crv":"Ed25519","x":…,"kid":…,"use":"sig","alg":"EdDSA"}`.
+    public var keys: [PublicSigningKey]
+    /// The document's signatures (`Spec/HTTP.md` §2.5): JWS with detached content over the
+    /// document's canonical form without `signatures`. Empty when unsigned.
+    public var signatures: [DiscoverySignature]
+    /// Members this library does not know, kept so that the signed content verifies and the
+    /// document re-encodes as it was received.
+    var otherMembers: [String: JSONValue] = [:]
 
     /// Creates a document.
     public init(
         versions: [Int] = ParleyProtocol.supportedVersions, agent: AgentID, name: String, role: String = "company", endpoints: [String],
-        timeZone: String, services: [ServiceEntry], keys: [PublicKey] = []
+        timeZone: String, services: [ServiceEntry], keys: [PublicSigningKey] = [], signatures: [DiscoverySignature] = []
     ) {
         self.versions = versions
         self.agent = agent
@@ -78,20 +68,37 @@ public struct DiscoveryDocument: Sendable, Hashable {
         self.timeZone = timeZone
         self.services = services
         self.keys = keys
+        self.signatures = signatures
     }
 
-    /// The document for a company agent, with `endpoints` as given.
-    public init(agent company: CompanyAgent, endpoints: [String]) {
+    /// The document for a company agent, with `endpoints` as given and `keys` published (unsigned;
+    /// see ``signed(with:)``).
+    public init(agent company: CompanyAgent, endpoints: [String], keys: [PublicSigningKey] = []) {
         self.init(
             agent: company.profile.id, name: company.profile.name, endpoints: endpoints, timeZone: company.profile.timeZone,
             services: company.catalogue.services.prefix(ProtocolLimits.maximumServices).map {
                 ServiceEntry(id: $0.id, title: $0.title, category: $0.category, durationMinutes: $0.durationMinutes)
-            })
+            }, keys: keys)
     }
 
-    /// The document as a JSON value.
+    /// The document as a JSON value, signatures included.
     public var json: JSONValue {
-        .object([
+        guard case .object(var members) = signedContent else { return signedContent }
+        if !signatures.isEmpty { members["signatures"] = .array(signatures.map(\.json)) }
+        return .object(members)
+    }
+
+    /// The document without `signatures`: what the signatures sign, in canonical form.
+    public var signingPayload: [UInt8] { CanonicalJSON.compactCanonicalBytes(signedContent) }
+
+    private var signedContent: JSONValue {
+        var members = otherMembers
+        members.merge(core) { _, known in known }
+        return .object(members)
+    }
+
+    private var core: [String: JSONValue] {
+        [
             "parleyDiscovery": .number(Double(Self.formatVersion)),
             "versions": .array(versions.map { .number(Double($0)) }),
             "agent": .string(agent.rawValue),
@@ -106,7 +113,15 @@ public struct DiscoveryDocument: Sendable, Hashable {
                         "durationMinutes": .number(Double($0.durationMinutes)),
                     ])
                 }),
-            "keys": .array(keys.map { .object(["id": .string($0.id), "alg": .string($0.algorithm), "key": .string($0.key)]) }),
+            "keys": .array(keys.map(Self.jwk)),
+        ]
+    }
+
+    /// `key` as a JSON Web Key (RFC 7517, RFC 8037) with its thumbprint as `kid`.
+    static func jwk(_ key: PublicSigningKey) -> JSONValue {
+        .object([
+            "kty": .string("OKP"), "crv": .string("Ed25519"), "x": .string(key.base64URL), "kid": .string(key.keyID),
+            "use": .string("sig"), "alg": .string("EdDSA"),
         ])
     }
 
@@ -115,7 +130,8 @@ public struct DiscoveryDocument: Sendable, Hashable {
 
     /// Why a discovery document is refused (`Spec/HTTP.md` §2.4).
     public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
-        /// A stable code: `too-large`, `malformed`, `unsupported-format`, `no-common-version`, `invalid-member`.
+        /// A stable code: `too-large`, `malformed`, `unsupported-format`, `no-common-version`,
+        /// `invalid-member`, `bad-signature` (`Spec/HTTP.md` §2.4).
         public var code: String
         /// What exactly is wrong.
         public var detail: String
@@ -194,20 +210,47 @@ public struct DiscoveryDocument: Sendable, Hashable {
                 services.append(ServiceEntry(id: id, title: title, category: category, durationMinutes: Int(minutes)))
             }
         }
-        var keys: [PublicKey] = []
-        if let keyValues = members["keys"] {
-            guard case .array(let items) = keyValues, items.count <= 16 else {
-                throw Problem("invalid-member", "`keys` must be an array of at most 16 objects")
-            }
-            for item in items {
-                guard case .object(let entry) = item, case .string(let id)? = entry["id"], case .string(let alg)? = entry["alg"],
-                    case .string(let key)? = entry["key"]
-                else { throw Problem("invalid-member", "a key lacks `id`, `alg` or `key`") }
-                keys.append(PublicKey(id: id, algorithm: alg, key: key))
-            }
-        }
-        return DiscoveryDocument(
+        let keys = try decodeKeys(members["keys"])
+        let signatures = try DiscoverySignature.decodeAll(members["signatures"])
+        var document = DiscoveryDocument(
             versions: versions, agent: agent, name: try string("name"), role: role, endpoints: endpoints,
-            timeZone: try string("timeZone", maximum: 64), services: services, keys: keys)
+            timeZone: try string("timeZone", maximum: 64), services: services, keys: keys, signatures: signatures)
+        let known: Set<String> = [
+            "parleyDiscovery", "versions", "agent", "name", "role", "endpoints", "timeZone", "services", "keys", "signatures",
+        ]
+        document.otherMembers = members.filter { !known.contains($0.key) }
+        return document
     }
+
+    /// The `keys` member: JWKs of type `OKP` / `Ed25519` become keys; JWKs of other types are
+    /// skipped (a later version may add algorithms); an Ed25519 JWK that is not acceptable is refused.
+    static func decodeKeys(_ value: JSONValue?) throws(Problem) -> [PublicSigningKey] {
+        guard let value else { return [] }
+        guard case .array(let items) = value, items.count <= maximumKeys else {
+            throw Problem("invalid-member", "`keys` must be an array of at most \(maximumKeys) JSON Web Keys")
+        }
+        var keys: [PublicSigningKey] = []
+        for item in items {
+            guard case .object(let jwk) = item, case .string(let kty)? = jwk["kty"] else {
+                throw Problem("invalid-member", "a member of `keys` is not a JSON Web Key (no `kty`)")
+            }
+            guard kty == "OKP", jwk["crv"] == .string("Ed25519") else { continue }
+            guard case .string(let x)? = jwk["x"], let key = PublicSigningKey(base64URL: x) else {
+                throw Problem("invalid-member", "an Ed25519 key's `x` is not an acceptable public key (Spec/SIGNATURES.md §1)")
+            }
+            guard jwk["d"] == nil else { throw Problem("invalid-member", "a published key holds a private part `d`") }
+            guard jwk["kid"] == .string(key.keyID) else {
+                throw Problem("invalid-member", "a key's `kid` is not its RFC 7638 thumbprint \(key.keyID)")
+            }
+            if let use = jwk["use"], use != .string("sig") { throw Problem("invalid-member", "a key's `use` is not \"sig\"") }
+            if let alg = jwk["alg"], alg != .string("EdDSA"), alg != .string("Ed25519") {
+                throw Problem("invalid-member", "a key's `alg` is not \"EdDSA\"")
+            }
+            if !keys.contains(key) { keys.append(key) }
+        }
+        return keys
+    }
+
+    /// The most keys a document may list.
+    public static let maximumKeys = 16
 }

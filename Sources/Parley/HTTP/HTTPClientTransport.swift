@@ -23,6 +23,9 @@ public enum HTTPTransportError: Error, Sendable, Hashable, CustomStringConvertib
     case invalidURL(String)
     /// The request was cancelled, or the transport was closed.
     case cancelled
+    /// The company's response is not signed by a key of the company, or its signature or
+    /// `Content-Digest` is refused (`Spec/HTTP.md` §7.4).
+    case badSignature(HTTPSignatureError)
 
     public var description: String {
         switch self {
@@ -34,6 +37,7 @@ public enum HTTPTransportError: Error, Sendable, Hashable, CustomStringConvertib
         case .invalidDiscovery(let problem): return "invalid discovery document: \(problem)"
         case .invalidURL(let reason): return "invalid URL: \(reason)"
         case .cancelled: return "cancelled"
+        case .badSignature(let error): return "the company's response signature is refused: \(error)"
         }
     }
 
@@ -42,7 +46,7 @@ public enum HTTPTransportError: Error, Sendable, Hashable, CustomStringConvertib
         switch self {
         case .unreachable, .timedOut, .busy: return true
         case .status(let status, _): return status == 502 || status == 504
-        case .malformedResponse, .invalidDiscovery, .invalidURL, .cancelled: return false
+        case .malformedResponse, .invalidDiscovery, .invalidURL, .cancelled, .badSignature: return false
         }
     }
 }
@@ -55,6 +59,14 @@ public struct DiscoveredCompany: Sendable, Hashable {
     public var endpoint: URL
     /// The URL the document was finally read from (after redirects).
     public var discoveryURL: URL
+    /// What the document's signatures showed (`Spec/HTTP.md` §2.5).
+    public var signatureStatus: DiscoveryDocument.SignatureStatus
+    /// The company's keys, to verify its responses with: the document's keys when its
+    /// signatures verified, else none.
+    public var verifiedKeys: [PublicSigningKey] {
+        if case .verified = signatureStatus { return document.keys }
+        return []
+    }
 }
 
 /// A ``Transport`` to one company over the Parley HTTP binding (`Spec/HTTP.md`), on `URLSession`.
@@ -66,7 +78,7 @@ public struct DiscoveredCompany: Sendable, Hashable {
 ///
 /// ```swift
 /// let company = try await HTTPClientTransport.discover("salon.example")
-/// let transport = HTTPClientTransport(endpoint: company.endpoint, agent: lisa.id)
+/// let transport = HTTPClientTransport(company: company, agent: lisa.id, signingKey: lisaKey)
 /// await lisa.connect(to: company.document.agent, over: transport)
 /// let outcome = await lisa.book(at: company.document.agent)
 /// ```
@@ -85,6 +97,9 @@ public actor HTTPClientTransport: Transport {
         public var pollWait = 25
         /// Allows plain `http` to hosts other than loopback (tests on private networks only).
         public var allowsInsecureHTTP = false
+        /// Keys pinned for the company (from an earlier visit or given out of band): discovery
+        /// then requires a signature by one of them (`Spec/HTTP.md` §2.6).
+        public var pinnedCompanyKeys: [PublicSigningKey] = []
 
         /// The defaults.
         public init() {}
@@ -104,13 +119,35 @@ public actor HTTPClientTransport: Transport {
     private var pending: [SessionID: [Int: Envelope]] = [:]
     private var pollers: [SessionID: Task<Void, Never>] = [:]
     private var isClosed = false
+    private let signingKey: SigningKey?
+    private let clock: any AgentClock
+    /// The company's keys: when not empty, every response must be signed by one of them.
+    public nonisolated let companyKeys: [PublicSigningKey]
     /// The last error a request ended with after its retries, if any.
     public private(set) var lastFailure: HTTPTransportError?
 
     /// Creates a transport to `endpoint` for the customer `agent`.
-    public init(endpoint: URL, agent: AgentID, configuration: Configuration = Configuration(), codec: WireCodec = WireCodec()) {
+    ///
+    /// - Parameters:
+    ///   - endpoint: the company's exchange endpoint (``DiscoveredCompany/endpoint``).
+    ///   - agent: the customer's agent id, sent as `Parley-Agent`.
+    ///   - configuration: timeouts, retries and polling.
+    ///   - codec: the wire codec envelopes are encoded and decoded with.
+    ///   - signingKey: the customer's key; when given, every request is signed (`Spec/HTTP.md` §7.3)
+    ///     and carries `Parley-Agent`.
+    ///   - companyKeys: the company's keys (``DiscoveredCompany/verifiedKeys``); when not empty,
+    ///     every response must carry a valid signature by one of them, or the request fails with
+    ///     ``HTTPTransportError/badSignature(_:)``.
+    ///   - clock: the clock signatures are dated and checked by.
+    public init(
+        endpoint: URL, agent: AgentID, configuration: Configuration = Configuration(), codec: WireCodec = WireCodec(),
+        signingKey: SigningKey? = nil, companyKeys: [PublicSigningKey] = [], clock: any AgentClock = SystemClock()
+    ) {
         self.endpoint = endpoint
         self.agent = agent
+        self.signingKey = signingKey
+        self.companyKeys = companyKeys
+        self.clock = clock
         self.configuration = configuration
         self.codec = codec
         let sessionConfiguration = URLSessionConfiguration.ephemeral
@@ -118,6 +155,17 @@ public actor HTTPClientTransport: Transport {
         sessionConfiguration.httpMaximumConnectionsPerHost = 64
         self.session = URLSession(configuration: sessionConfiguration)
         (inbound, sink) = AsyncStream.makeStream()
+    }
+
+    /// Creates a transport to a discovered company: its endpoint, and its keys when its
+    /// discovery document's signatures verified.
+    public init(
+        company: DiscoveredCompany, agent: AgentID, signingKey: SigningKey? = nil, configuration: Configuration = Configuration(),
+        codec: WireCodec = WireCodec(), clock: any AgentClock = SystemClock()
+    ) {
+        self.init(
+            endpoint: company.endpoint, agent: agent, configuration: configuration, codec: codec, signingKey: signingKey,
+            companyKeys: company.verifiedKeys, clock: clock)
     }
 
     // MARK: - Discovery
@@ -170,12 +218,16 @@ public actor HTTPClientTransport: Transport {
             type.hasPrefix(ParleyHTTP.discoveryMediaType) || type.hasPrefix("application/json")
         else { throw .malformedResponse("the discovery document is served as '\(headers["content-type"] ?? "")'") }
         let document: DiscoveryDocument
-        do { document = try DiscoveryDocument.decode(body) } catch { throw .invalidDiscovery(error) }
+        let signatureStatus: DiscoveryDocument.SignatureStatus
+        do {
+            document = try DiscoveryDocument.decode(body)
+            signatureStatus = try document.verifySignatures(pinned: configuration.pinnedCompanyKeys)
+        } catch { throw .invalidDiscovery(error) }
         let base = finalURL ?? url
         for candidate in document.endpoints {
             guard let resolved = URL(string: candidate, relativeTo: base)?.absoluteURL, let host = resolved.host else { continue }
             if (try? checkScheme(resolved.scheme, host: host, allowsInsecureHTTP: configuration.allowsInsecureHTTP)) != nil {
-                return DiscoveredCompany(document: document, endpoint: resolved, discoveryURL: base)
+                return DiscoveredCompany(document: document, endpoint: resolved, discoveryURL: base, signatureStatus: signatureStatus)
             }
         }
         throw .invalidDiscovery(DiscoveryDocument.Problem("invalid-member", "no endpoint is an https URL (or loopback http)"))
@@ -210,12 +262,16 @@ public actor HTTPClientTransport: Transport {
     public func post(bytes: [UInt8]) async throws(HTTPTransportError) -> [TransportEvent] {
         var request = URLRequest(url: endpoint)
         request.httpMethod = "POST"
-        request.setValue(ParleyHTTP.envelopeMediaType, forHTTPHeaderField: "Content-Type")
+        let sent = try signed(
+            "POST", url: endpoint,
+            headers: [("Content-Type", ParleyHTTP.envelopeMediaType), (ParleyHTTP.agentHeader, agent.rawValue)], body: bytes)
+        for (name, value) in sent { request.setValue(value, forHTTPHeaderField: name) }
         request.setValue(ParleyHTTP.batchMediaType, forHTTPHeaderField: "Accept")
         request.httpBody = Data(bytes)
         request.timeoutInterval = configuration.requestTimeout
         let (status, headers, body, _) = try await Self.perform(
             request, session: session, attempts: configuration.maximumAttempts, configuration: configuration)
+        try verify(status: status, headers: headers, body: body, answering: "POST", url: endpoint, sent: sent)
         guard status == 200 else { throw .status(status, problem: Self.problemCode(body)) }
         return try events(headers: headers, body: body)
     }
@@ -230,6 +286,30 @@ public actor HTTPClientTransport: Transport {
     }
 
     // MARK: - Internals
+
+    /// `headers`, signed with the customer's key when there is one (`Spec/HTTP.md` §7.3).
+    private func signed(_ method: String, url: URL, headers: [(name: String, value: String)], body: [UInt8]) throws(HTTPTransportError)
+        -> [(name: String, value: String)]
+    {
+        guard let signingKey else { return headers }
+        do {
+            return try ParleyHTTPSignatures.signRequest(
+                method: method, targetURI: url.absoluteString, headers: headers, body: body, key: signingKey, now: clock.now)
+        } catch { throw .badSignature(error) }
+    }
+
+    /// Checks the response's signature when the company's keys are known (`Spec/HTTP.md` §7.4).
+    private func verify(
+        status: Int, headers: [String: String], body: [UInt8], answering method: String, url: URL, sent: [(name: String, value: String)]
+    ) throws(HTTPTransportError) {
+        guard !companyKeys.isEmpty else { return }
+        do {
+            _ = try ParleyHTTPSignatures.verifyResponse(
+                status: status, headers: headers.map { (name: $0.key, value: $0.value) }, body: body,
+                answering: HTTPSignatureMessage.Request(method: method, targetURI: url.absoluteString, headers: sent), keys: companyKeys,
+                now: clock.now)
+        } catch { throw .badSignature(error) }
+    }
 
     private func events(headers: [String: String], body: [UInt8]) throws(HTTPTransportError) -> [TransportEvent] {
         if body.isEmpty { return [] }
@@ -312,10 +392,12 @@ public actor HTTPClientTransport: Transport {
         components.query = "after=\(after)&wait=\(configuration.pollWait)"
         guard let url = components.url else { throw .invalidURL("\(components)") }
         var request = URLRequest(url: url)
-        request.setValue(agent.rawValue, forHTTPHeaderField: ParleyHTTP.agentHeader)
+        let sent = try signed("GET", url: url, headers: [(ParleyHTTP.agentHeader, agent.rawValue)], body: [])
+        for (name, value) in sent { request.setValue(value, forHTTPHeaderField: name) }
         request.setValue(ParleyHTTP.batchMediaType, forHTTPHeaderField: "Accept")
         request.timeoutInterval = configuration.requestTimeout + Double(configuration.pollWait)
         let (status, headers, body, _) = try await Self.perform(request, session: session, attempts: 1, configuration: configuration)
+        try verify(status: status, headers: headers, body: body, answering: "GET", url: url, sent: sent)
         switch status {
         case 200: return try events(headers: headers, body: body)
         case 204: return []

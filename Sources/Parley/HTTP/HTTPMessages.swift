@@ -2,8 +2,10 @@
 /// the whole body collected (the host enforces ``CompanyHTTPBinding/Configuration/maximumBodyBytes``
 /// while collecting it, and answers 413 itself when it is exceeded).
 ///
-/// Header names compare case-insensitively; the binding reads only `Content-Type`,
-/// `Parley-Agent` and `Content-Length`.
+/// Header names compare case-insensitively; the binding reads `Content-Type`, `Parley-Agent`,
+/// `Content-Length`, and for request signatures `Signature-Input`, `Signature`, `Content-Digest`
+/// and `Host` (`Spec/HTTP.md` §7). A host whose HTTP library moves `Host` into an `:authority`
+/// pseudo-field passes it on as `Host`.
 public struct ParleyHTTPRequest: Sendable, Hashable {
     /// The method, upper case (`GET`, `POST`, …).
     public var method: String

@@ -29,9 +29,15 @@ public struct ParleyRequestContext: RequestContext {
 public func addParleyRoutes(to router: Router<ParleyRequestContext>, binding: CompanyHTTPBinding) {
     let handler: @Sendable (Request, ParleyRequestContext) async throws -> Response = { request, context in
         let body = try await request.body.collect(upTo: binding.configuration.maximumBodyBytes)
+        // HTTP/1's Host arrives as the `:authority` pseudo-field; request signatures' `@target-uri`
+        // is rebuilt from it when no origin is configured.
+        var fields = request.headers.map { (name: $0.name.rawName, value: $0.value) }
+        if let authority = request.head.authority, !fields.contains(where: { $0.name.lowercased() == "host" }) {
+            fields.append((name: "Host", value: authority))
+        }
         let exchange = ParleyHTTPRequest(
             method: request.method.rawValue, target: request.uri.string,
-            headers: request.headers.map { ($0.name.rawName, $0.value) }, body: Array(buffer: body),
+            headers: fields, body: Array(buffer: body),
             client: context.remoteAddress?.ipAddress)
         // A parked poll must not hold up a graceful shutdown: the binding answers it at once.
         let answer = await withGracefulShutdownHandler {

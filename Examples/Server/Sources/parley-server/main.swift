@@ -5,6 +5,12 @@
 // Like `parley serve`, it runs on the system clock and lays the scenario's calendar out from
 // tomorrow (Europe/Berlin): open 14 days, the S1 diary tomorrow. `--now` starts the clock at a
 // fixed instant instead (it then advances in real time), for reproducible runs.
+//
+// Identity (Spec/HTTP.md §7): `--signing-key HEX` (a 32-byte Ed25519 seed, as `parley key new`
+// prints; repeat it during a key rotation, current key first) signs the discovery document and
+// every response; `--customer-key AGENT=HEX` registers a customer agent's public key;
+// `--require-signatures` refuses unsigned requests (the setting for deployments);
+// `--origin URL` is the scheme and authority clients use, which request signatures cover.
 import Foundation
 import Hummingbird
 import Parley
@@ -14,11 +20,15 @@ import ParleyServer
 let usage = """
     usage: parley-server [--host 127.0.0.1] [--port 8080] --scenario salon|restaurant [--now RFC3339]
                          [--requests-per-second N (0: no limit)] [--sessions-per-client N]
+                         [--signing-key SEED-HEX …] [--customer-key AGENT=PUBLIC-HEX …] [--require-signatures]
+                         [--origin https://HOST[:PORT]]
     """
 var configuration = ServerConfiguration()
 var scenario = "salon"
 var bindingConfiguration = CompanyHTTPBinding.Configuration()
 var start: Instant?
+var signingKeys: [SigningKey] = []
+var customerKeys = AgentKeyRegistry()
 var arguments = Array(CommandLine.arguments.dropFirst())[...]
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("parley-server: \(message)\n\(usage)\n".utf8))
@@ -45,6 +55,22 @@ while let argument = arguments.popFirst() {
     case "--sessions-per-client":
         guard let value = arguments.popFirst().flatMap(Int.init), value >= 1 else { fail("--sessions-per-client needs a positive integer") }
         bindingConfiguration.openSessionsPerClient = value
+    case "--signing-key":
+        guard let value = arguments.popFirst().flatMap({ SigningKey(seedHex: $0) }) else { fail("--signing-key needs a 64-digit hex seed") }
+        signingKeys.append(value)
+    case "--customer-key":
+        guard let value = arguments.popFirst(), let equals = value.lastIndex(of: "="),
+            let agent = AgentID(rawValue: String(value[..<equals])),
+            let key = PublicSigningKey(hex: String(value[value.index(after: equals)...]))
+        else { fail("--customer-key needs AGENT=PUBLIC-KEY-HEX") }
+        customerKeys.register(key, for: agent)
+    case "--require-signatures":
+        bindingConfiguration.requestSignatures = .required
+    case "--origin":
+        guard let value = arguments.popFirst(), value.hasPrefix("http://") || value.hasPrefix("https://") else {
+            fail("--origin needs http(s)://HOST[:PORT]")
+        }
+        bindingConfiguration.origin = value
     case "--help", "-h":
         print(usage)
         exit(0)
@@ -59,7 +85,8 @@ case "salon": agent = Salons.liveSalon(from: tomorrow).0
 case "restaurant": agent = Salons.liveRestaurant(from: tomorrow).0
 default: fail("unknown scenario '\(scenario)'")
 }
-let binding = CompanyHTTPBinding(agent: agent, clock: clock, configuration: bindingConfiguration)
+let binding = CompanyHTTPBinding(
+    agent: agent, clock: clock, configuration: bindingConfiguration, signingKeys: signingKeys, customerKeys: customerKeys)
 let settings = configuration
 let app = buildApplication(binding: binding, configuration: settings) { channel in
     let port = channel.localAddress?.port ?? settings.port

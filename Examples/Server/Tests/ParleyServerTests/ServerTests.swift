@@ -61,4 +61,42 @@ import Testing
             #expect(booking.confirmation.slot.start == World.may(3, 10))
         }
     }
+
+    /// Signed discovery, signed requests and signed responses through Hummingbird: the host passes
+    /// the `:authority` on as `Host`, so the binding rebuilds the `@target-uri` the client signed.
+    @Test func signedCustomerBooksOverRealHTTP() async throws {
+        let clock = ShiftedClock(start: World.now)
+        let companyKey = SigningKey(seed: Array(repeating: 3, count: 32))!
+        let lisaKey = SigningKey(seed: Array(repeating: 4, count: 32))!
+        var bindingConfiguration = CompanyHTTPBinding.Configuration()
+        bindingConfiguration.requestSignatures = .required
+        var keys = AgentKeyRegistry()
+        keys.register(lisaKey.publicKey, for: World.lisa)
+        let binding = CompanyHTTPBinding(
+            agent: Salons.salon().0, clock: clock, configuration: bindingConfiguration, signingKeys: [companyKey], customerKeys: keys)
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        let app = buildApplication(binding: binding, configuration: configuration)
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            var clientConfiguration = HTTPClientTransport.Configuration()
+            clientConfiguration.pinnedCompanyKeys = [companyKey.publicKey]
+            let company = try await HTTPClientTransport.discover("http://127.0.0.1:\(port)", configuration: clientConfiguration)
+            #expect(company.verifiedKeys == [companyKey.publicKey])
+            let unsigned = try await client.execute(
+                uri: "/parley", method: .post, headers: [.contentType: ParleyHTTP.envelopeMediaType], body: ByteBuffer(string: "{}"))
+            #expect(unsigned.status == .unauthorized)
+            let transport = HTTPClientTransport(company: company, agent: World.lisa, signingKey: lisaKey, clock: clock)
+            let lisa = CustomerAgent(
+                id: World.lisa, wishes: Scenarios.haircutWishes, policy: World.bookingOnlyPolicy, personalData: World.lisasData,
+                consentKey: World.lisasKey, clock: clock, seed: 7)
+            await lisa.connect(to: company.document.agent, over: transport)
+            let outcome = await lisa.book(at: company.document.agent)
+            await lisa.disconnect()
+            await transport.close()
+            let booking = try #require(outcome.booking)
+            #expect(booking.confirmation.slot.start == World.may(3, 10))
+            #expect(await transport.lastFailure == nil)
+        }
+    }
 }
