@@ -2,23 +2,31 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Parley
+import ServiceLifecycle
 
-/// Adds Parley's A2A binding (`Spec/A2A.md`) to `router`: the agent card at
-/// `/.well-known/agent-card.json` and the JSON-RPC endpoint. Register it before
-/// ``addParleyRoutes(to:binding:)``: its constant paths then win over that catch-all.
+/// Adds Parley's A2A binding (`Spec/A2A.md`) and, behind it, the Parley HTTP binding it was made
+/// from to `router`: the agent card at `/.well-known/agent-card.json`, the JSON-RPC endpoint, and
+/// every resource of `Spec/HTTP.md`. Use it instead of ``addParleyRoutes(to:binding:)``.
 ///
-/// The A2A binding shares the agent, the sessions and the outbox of the HTTP binding it was made
-/// from, so a session may even be started over one binding and read over the other.
+/// Both bindings share the agent, the sessions and the outbox, so a session may even be started
+/// over one and read over the other. The body is collected up to the A2A limit (an envelope
+/// wrapped in JSON-RPC); the HTTP binding refuses larger envelopes itself with 413.
 public func addA2ARoutes(to router: Router<ParleyRequestContext>, binding: CompanyA2ABinding) {
+    let limit = max(binding.configuration.maximumBodyBytes, binding.http.configuration.maximumBodyBytes)
     let handler: @Sendable (Request, ParleyRequestContext) async throws -> Response = { request, context in
-        let body = try await request.body.collect(upTo: binding.configuration.maximumBodyBytes)
+        let body = try await request.body.collect(upTo: limit)
         // HTTP/1's Host header arrives as the request's authority; the agent card's URLs are built on it.
         let host = request.head.authority.map { [("Host", $0)] } ?? []
         let exchange = ParleyHTTPRequest(
             method: request.method.rawValue, target: request.uri.string,
             headers: host + request.headers.map { ($0.name.rawName, $0.value) }, body: Array(buffer: body),
             client: context.remoteAddress?.ipAddress)
-        let answer = await binding.respond(to: exchange)
+        // A parked poll must not hold up a graceful shutdown: the HTTP binding answers it at once.
+        let answer = await withGracefulShutdownHandler {
+            await binding.respond(to: exchange)
+        } onGracefulShutdown: {
+            Task { await binding.http.shutdown() }
+        }
         var headers = HTTPFields()
         for (name, value) in answer.headers {
             if let field = HTTPField.Name(name) { headers[field] = value }
@@ -27,10 +35,8 @@ public func addA2ARoutes(to router: Router<ParleyRequestContext>, binding: Compa
             status: HTTPResponse.Status(code: answer.status), headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
-    let card = RouterPath(stringLiteral: ParleyA2A.agentCardPath)
-    let endpoint = RouterPath(stringLiteral: binding.configuration.endpointPath)
     for method in [HTTPRequest.Method.get, .head, .post, .put, .delete, .patch] {
-        router.on(card, method: method, use: handler)
-        router.on(endpoint, method: method, use: handler)
+        router.on("**", method: method, use: handler)
+        router.on("/", method: method, use: handler)
     }
 }

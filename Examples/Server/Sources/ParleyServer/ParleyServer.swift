@@ -73,8 +73,11 @@ public func buildApplication(
     -> some ApplicationProtocol
 {
     let router = Router(context: ParleyRequestContext.self)
-    if let a2a { addA2ARoutes(to: router, binding: a2a) }
-    addParleyRoutes(to: router, binding: binding)
+    if let a2a {
+        addA2ARoutes(to: router, binding: a2a)
+    } else {
+        addParleyRoutes(to: router, binding: binding)
+    }
     var logger = Logger(label: "parley-server")
     logger.logLevel = .warning
     return Application(
