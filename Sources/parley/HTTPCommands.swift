@@ -181,7 +181,8 @@ enum HTTPCommands {
             consentKey: consentKey, clock: clock, seed: seed)
         let transport: any Transport
         if let card {
-            transport = A2AClientTransport(endpoint: card.endpoint, agent: customerID, configuration: A2ACommands.configuration(insecure: insecure))
+            transport = A2AClientTransport(
+                endpoint: card.endpoint, agent: customerID, configuration: A2ACommands.configuration(insecure: insecure))
         } else {
             transport = HTTPClientTransport(endpoint: company.endpoint, agent: customerID, configuration: configuration(insecure: insecure))
         }

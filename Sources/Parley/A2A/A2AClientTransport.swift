@@ -112,7 +112,9 @@ public actor A2AClientTransport: Transport {
         guard var components = URLComponents(string: text), let host = components.host, !host.isEmpty else {
             throw .http(.invalidURL("'\(location)' names no host"))
         }
-        do { try HTTPClientTransport.checkScheme(components.scheme, host: host, allowsInsecureHTTP: configuration.http.allowsInsecureHTTP) } catch {
+        do {
+            try HTTPClientTransport.checkScheme(components.scheme, host: host, allowsInsecureHTTP: configuration.http.allowsInsecureHTTP)
+        } catch {
             throw .http(error)
         }
         components.path = ParleyA2A.agentCardPath
@@ -237,7 +239,9 @@ public actor A2AClientTransport: Transport {
         if case .object(let error)? = members["error"] {
             guard case .number(let code)? = error["code"], abs(code) < 1e9 else { throw .malformedResponse("error.code is not a number") }
             var reason = ""
-            if case .array(let details)? = error["data"], case .string(let text)? = details.first.flatMap({ CompanyA2ABinding.objectMember($0, "reason") }) {
+            if case .array(let details)? = error["data"],
+                case .string(let text)? = details.first.flatMap({ CompanyA2ABinding.objectMember($0, "reason") })
+            {
                 reason = text
             }
             var message = ""

@@ -50,13 +50,16 @@ extension CompanyA2ABinding {
         switch response.status {
         case 200: break
         case 400, 413:
-            return .failure(.invalidParams("the Parley part holds no envelope Parley can answer: \(Self.problem(response))", reason: "INVALID_ENVELOPE"))
+            return .failure(
+                .invalidParams("the Parley part holds no envelope Parley can answer: \(Self.problem(response))", reason: "INVALID_ENVELOPE")
+            )
         case 429:
             var error = A2AError(code: A2AError.internalErrorCode, reason: "RATE_LIMITED", message: "too many requests from this client")
             error.retryAfter = response.headers["Retry-After"].flatMap { Int($0) } ?? 1
             return .failure(error)
         default:
-            return .failure(A2AError(code: A2AError.internalErrorCode, reason: "INTERNAL", message: "HTTP binding answered \(response.status)"))
+            return .failure(
+                A2AError(code: A2AError.internalErrorCode, reason: "INTERNAL", message: "HTTP binding answered \(response.status)"))
         }
         let replies = response.body.split(separator: 0x0A).compactMap { try? http.codec.decode(Array($0)) }
         guard let session, await http.agent.phase(of: session) != nil,
@@ -64,7 +67,8 @@ extension CompanyA2ABinding {
         else {
             // No session came of it (a refused first envelope): the replies as one agent message.
             guard !replies.isEmpty else {
-                return .failure(.invalidParams("the company took no session up from this envelope (is `to` its agent id?)", reason: "NOT_ACCEPTED"))
+                return .failure(
+                    .invalidParams("the company took no session up from this envelope (is `to` its agent id?)", reason: "NOT_ACCEPTED"))
             }
             return .success(
                 .object([

@@ -125,24 +125,30 @@ public final class CompanyA2ABinding: Sendable {
         let activated = Self.activatedExtensions(request).contains(ParleyA2A.extensionURI)
         let limits = WireLimits(maximumBytes: configuration.maximumBodyBytes, maximumDepth: WireLimits.standard.maximumDepth + 6)
         guard let parsed = try? JSONParser.parse(request.body, limits: limits) else {
-            return rpcError(.null, A2AError(code: A2AError.parseErrorCode, reason: "PARSE_ERROR", message: "the body is not JSON within the limits"), activated)
+            return rpcError(
+                .null, A2AError(code: A2AError.parseErrorCode, reason: "PARSE_ERROR", message: "the body is not JSON within the limits"),
+                activated)
         }
         guard case .object(let object) = parsed, object["jsonrpc"] == .string("2.0"), case .string(let method)? = object["method"],
             let id = object["id"], Self.isValidID(id)
         else {
             let id = Self.objectMember(parsed, "id").flatMap { Self.isValidID($0) ? $0 : nil } ?? .null
-            return rpcError(id, A2AError(code: A2AError.invalidRequestCode, reason: "INVALID_REQUEST", message: "not a JSON-RPC 2.0 request"), activated)
+            return rpcError(
+                id, A2AError(code: A2AError.invalidRequestCode, reason: "INVALID_REQUEST", message: "not a JSON-RPC 2.0 request"), activated
+            )
         }
         if let version = request.header(ParleyA2A.versionHeader)?.trimmingSpaces, !version.isEmpty, version != "1.0", version != "1" {
             return rpcError(
-                id, A2AError(code: A2AError.versionNotSupportedCode, reason: "VERSION_NOT_SUPPORTED", message: "this agent speaks A2A 1.0"), activated)
+                id, A2AError(code: A2AError.versionNotSupportedCode, reason: "VERSION_NOT_SUPPORTED", message: "this agent speaks A2A 1.0"),
+                activated)
         }
         let params: [String: JSONValue]
         switch object["params"] {
         case .object(let members)?: params = members
         case nil: params = [:]
         default:
-            return rpcError(id, A2AError(code: A2AError.invalidParamsCode, reason: "INVALID_PARAMS", message: "params is not an object"), activated)
+            return rpcError(
+                id, A2AError(code: A2AError.invalidParamsCode, reason: "INVALID_PARAMS", message: "params is not an object"), activated)
         }
         let result: Result<JSONValue, A2AError>
         switch method {
@@ -159,16 +165,23 @@ public final class CompanyA2ABinding: Sendable {
         case "CancelTask": result = await cancelTask(params)
         case "SendStreamingMessage", "SubscribeToTask", "ListTasks":
             result = .failure(
-                A2AError(code: A2AError.unsupportedOperationCode, reason: "UNSUPPORTED_OPERATION", message: "\(method) is not offered (Spec/A2A.md §4)"))
+                A2AError(
+                    code: A2AError.unsupportedOperationCode, reason: "UNSUPPORTED_OPERATION",
+                    message: "\(method) is not offered (Spec/A2A.md §4)"))
         case "CreateTaskPushNotificationConfig", "GetTaskPushNotificationConfig", "ListTaskPushNotificationConfigs",
             "DeleteTaskPushNotificationConfig":
             result = .failure(
-                A2AError(code: A2AError.pushNotificationNotSupportedCode, reason: "PUSH_NOT_SUPPORTED", message: "push notifications are not offered"))
+                A2AError(
+                    code: A2AError.pushNotificationNotSupportedCode, reason: "PUSH_NOT_SUPPORTED",
+                    message: "push notifications are not offered"))
         case "GetExtendedAgentCard":
             result = .failure(
-                A2AError(code: A2AError.extendedAgentCardNotConfiguredCode, reason: "NO_EXTENDED_CARD", message: "there is no extended agent card"))
+                A2AError(
+                    code: A2AError.extendedAgentCardNotConfiguredCode, reason: "NO_EXTENDED_CARD",
+                    message: "there is no extended agent card"))
         default:
-            result = .failure(A2AError(code: A2AError.methodNotFoundCode, reason: "METHOD_NOT_FOUND", message: "no method \(method.prefix(64))"))
+            result = .failure(
+                A2AError(code: A2AError.methodNotFoundCode, reason: "METHOD_NOT_FOUND", message: "no method \(method.prefix(64))"))
         }
         switch result {
         case .success(let value):
@@ -195,7 +208,9 @@ public final class CompanyA2ABinding: Sendable {
         var uris = Set<String>()
         for (name, value) in request.headers {
             let lower = name.lowercased()
-            guard lower == ParleyA2A.extensionsHeader.lowercased() || lower == ParleyA2A.legacyExtensionsHeader.lowercased() else { continue }
+            guard lower == ParleyA2A.extensionsHeader.lowercased() || lower == ParleyA2A.legacyExtensionsHeader.lowercased() else {
+                continue
+            }
             for item in value.split(separator: ",") { uris.insert(item.trimmingSpaces) }
         }
         return uris

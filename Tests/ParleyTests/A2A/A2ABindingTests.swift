@@ -24,7 +24,8 @@ import Testing
         let body = JSONValue.object(["jsonrpc": .string("2.0"), "id": .number(1), "method": .string(method), "params": params])
         var headers = [("Content-Type", "application/json"), ("A2A-Version", "1.0")]
         if activate { headers.append((header, ParleyA2A.extensionURI)) }
-        return ParleyHTTPRequest(method: "POST", target: "/a2a", headers: headers, body: CanonicalJSON.compactCanonicalBytes(body), client: "c1")
+        return ParleyHTTPRequest(
+            method: "POST", target: "/a2a", headers: headers, body: CanonicalJSON.compactCanonicalBytes(body), client: "c1")
     }
 
     static func send(_ envelope: Envelope, contextID: String? = nil, taskID: String? = nil, mediaType: String = ParleyA2A.partMediaType)
@@ -81,7 +82,8 @@ import Testing
         #expect(response.status == 200)
         #expect(response.headers["Content-Type"] == "application/json")
         let card = try A2AClientTransport.parseCard(
-            JSONParser.parse(response.body), url: URL(string: "http://127.0.0.1:8080/.well-known/agent-card.json")!, allowsInsecureHTTP: false)
+            JSONParser.parse(response.body), url: URL(string: "http://127.0.0.1:8080/.well-known/agent-card.json")!,
+            allowsInsecureHTTP: false)
         #expect(card.agent == "salon.example/bot")
         #expect(card.endpoint.absoluteString == "http://127.0.0.1:8080/a2a")
         #expect(card.discoveryURL?.absoluteString == "http://127.0.0.1:8080/.well-known/parley")
@@ -119,12 +121,16 @@ import Testing
         _ = await binding.respond(to: Self.rpc("SendMessage", Self.send(Self.hello())))
         let text = JSONValue.object([
             "message": .object([
-                "messageId": .string("t1"), "role": .string("ROLE_USER"), "parts": .array([.object(["text": .string("book me a haircut")])]),
+                "messageId": .string("t1"), "role": .string("ROLE_USER"),
+                "parts": .array([.object(["text": .string("book me a haircut")])]),
             ])
         ])
         let cases: [(String, ParleyHTTPRequest, Int, String)] = [
             ("no Parley part", Self.rpc("SendMessage", text), -32005, "PARLEY_PART_MISSING"),
-            ("wrong media type", Self.rpc("SendMessage", Self.send(Self.hello(), mediaType: "application/json")), -32005, "PARLEY_MEDIA_TYPE_REQUIRED"),
+            (
+                "wrong media type", Self.rpc("SendMessage", Self.send(Self.hello(), mediaType: "application/json")), -32005,
+                "PARLEY_MEDIA_TYPE_REQUIRED"
+            ),
             ("extension not activated", Self.rpc("SendMessage", Self.send(Self.hello()), activate: false), -32008, "EXTENSION_REQUIRED"),
             ("unknown task", Self.rpc("GetTask", .object(["id": .string("s-nobody")])), -32001, "TASK_NOT_FOUND"),
             ("cancel an unknown task", Self.rpc("CancelTask", .object(["id": .string("s-nobody")])), -32001, "TASK_NOT_FOUND"),
@@ -132,27 +138,44 @@ import Testing
             ("unknown method", Self.rpc("tasks/send", .object([:])), -32601, "METHOD_NOT_FOUND"),
             ("streaming is not offered", Self.rpc("SendStreamingMessage", Self.send(Self.hello())), -32004, "UNSUPPORTED_OPERATION"),
             (
-                "a messageId other than the envelope id", Self.rpc("SendMessage", Self.send(Self.hello(id: "m-9")).replacingMessageID("other")),
+                "a messageId other than the envelope id",
+                Self.rpc("SendMessage", Self.send(Self.hello(id: "m-9")).replacingMessageID("other")),
                 -32602, "MESSAGE_ID_MISMATCH"
             ),
             (
-                "invalid envelope, no session to answer in", Self.rpc("SendMessage", .object(["message": .object([
-                    "messageId": .string("x"), "role": .string("ROLE_USER"),
-                    "parts": .array([.object(["data": .object(["id": .string("x"), "type": .string("hello")]), "mediaType": .string(ParleyA2A.partMediaType)])]),
-                ])])), -32602, "INVALID_ENVELOPE"
+                "invalid envelope, no session to answer in",
+                Self.rpc(
+                    "SendMessage",
+                    .object([
+                        "message": .object([
+                            "messageId": .string("x"), "role": .string("ROLE_USER"),
+                            "parts": .array([
+                                .object([
+                                    "data": .object(["id": .string("x"), "type": .string("hello")]),
+                                    "mediaType": .string(ParleyA2A.partMediaType),
+                                ])
+                            ]),
+                        ])
+                    ])), -32602, "INVALID_ENVELOPE"
             ),
             (
-                "data that is not an object", Self.rpc("SendMessage", .object(["message": .object([
-                    "messageId": .string("x"), "role": .string("ROLE_USER"),
-                    "parts": .array([.object(["data": .string("hello"), "mediaType": .string(ParleyA2A.partMediaType)])]),
-                ])])), -32602, "INVALID_ENVELOPE"
+                "data that is not an object",
+                Self.rpc(
+                    "SendMessage",
+                    .object([
+                        "message": .object([
+                            "messageId": .string("x"), "role": .string("ROLE_USER"),
+                            "parts": .array([.object(["data": .string("hello"), "mediaType": .string(ParleyA2A.partMediaType)])]),
+                        ])
+                    ])), -32602, "INVALID_ENVELOPE"
             ),
         ]
         for (name, request, code, reason) in cases {
             let answer = try Self.error(await binding.respond(to: request))
             #expect(answer?.0 == code && answer?.1 == reason, "\(name): \(String(describing: answer))")
         }
-        let notJSON = ParleyHTTPRequest(method: "POST", target: "/a2a", headers: [("A2A-Extensions", ParleyA2A.extensionURI)], body: Array("{".utf8))
+        let notJSON = ParleyHTTPRequest(
+            method: "POST", target: "/a2a", headers: [("A2A-Extensions", ParleyA2A.extensionURI)], body: Array("{".utf8))
         #expect(try Self.error(await binding.respond(to: notJSON))?.0 == -32700)
         let version = Self.rpc("GetTask", .object(["id": .string("s-a2a-1")]))
         var old = version
@@ -255,7 +278,8 @@ extension JSONValue {
 
     @Test func aCardWithoutTheExtensionIsRefused() async throws {
         let server = try LoopbackHTTPServer { _ in
-            ParleyHTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: Array(#"{"name":"x","capabilities":{}}"#.utf8))
+            ParleyHTTPResponse(
+                status: 200, headers: ["Content-Type": "application/json"], body: Array(#"{"name":"x","capabilities":{}}"#.utf8))
         }
         defer { server.stop() }
         do {

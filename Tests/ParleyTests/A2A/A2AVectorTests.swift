@@ -23,7 +23,8 @@ import Testing
     /// A SendMessage request whose message carries `envelope` (JSON text) as a data part.
     static func send(_ envelope: String, messageID: String, context: String? = nil, mediaType: String = ParleyA2A.partMediaType) -> String {
         let contextMember = context.map { #""contextId":"\#($0)","# } ?? ""
-        return #"{"jsonrpc":"2.0","id":"r-\#(messageID)","method":"SendMessage","params":{"message":{\#(contextMember)"messageId":"\#(messageID)","role":"ROLE_USER","parts":[{"data":\#(envelope),"mediaType":"\#(mediaType)"}]}}}"#
+        return
+            #"{"jsonrpc":"2.0","id":"r-\#(messageID)","method":"SendMessage","params":{"message":{\#(contextMember)"messageId":"\#(messageID)","role":"ROLE_USER","parts":[{"data":\#(envelope),"mediaType":"\#(mediaType)"}]}}}"#
     }
 
     static func post(_ body: String, extensions: String? = "A2A-Extensions") -> ParleyHTTPRequest {
@@ -35,27 +36,43 @@ import Testing
     /// The requests, in order: name and request.
     static let requests: [(String, ParleyHTTPRequest)] = [
         ("the agent card", ParleyHTTPRequest(method: "GET", target: "/.well-known/agent-card.json", headers: [("Host", "salon.example")])),
-        ("hello as a data part: a task waiting for input, the company's hello in its history", post(send(hello, messageID: "c1", context: "s-vector-0001"))),
+        (
+            "hello as a data part: a task waiting for input, the company's hello in its history",
+            post(send(hello, messageID: "c1", context: "s-vector-0001"))
+        ),
         ("the same message again: the same task, the hello not processed twice", post(send(hello, messageID: "c1"))),
         ("a protocol error: an error envelope in the task's history", post(send(badRequest, messageID: "c2"))),
         (
             "GetTask with historyLength 1, the X-A2A-Extensions spelling",
-            post(#"{"jsonrpc":"2.0","id":7,"method":"GetTask","params":{"id":"s-vector-0001","historyLength":1}}"#, extensions: "X-A2A-Extensions")
+            post(
+                #"{"jsonrpc":"2.0","id":7,"method":"GetTask","params":{"id":"s-vector-0001","historyLength":1}}"#,
+                extensions: "X-A2A-Extensions")
         ),
         (
             "no Parley part: ContentTypeNotSupportedError",
-            post(#"{"jsonrpc":"2.0","id":8,"method":"SendMessage","params":{"message":{"messageId":"t1","role":"ROLE_USER","parts":[{"text":"a haircut, please"}]}}}"#)
+            post(
+                #"{"jsonrpc":"2.0","id":8,"method":"SendMessage","params":{"message":{"messageId":"t1","role":"ROLE_USER","parts":[{"text":"a haircut, please"}]}}}"#
+            )
         ),
-        ("an envelope with the wrong media type: ContentTypeNotSupportedError", post(send(hello, messageID: "c1", mediaType: "application/json"))),
+        (
+            "an envelope with the wrong media type: ContentTypeNotSupportedError",
+            post(send(hello, messageID: "c1", mediaType: "application/json"))
+        ),
         ("the extension not activated: ExtensionSupportRequiredError", post(send(hello, messageID: "c1"), extensions: nil)),
         (
             "a Parley part with an invalid envelope: InvalidParams",
             post(send(#"{"id":"x1","type":"hello"}"#, messageID: "x1"))
         ),
-        ("another customer's contextId for its own session: InvalidParams", post(send(ownHello, messageID: "e2", context: "s-vector-0001"))),
+        (
+            "another customer's contextId for its own session: InvalidParams",
+            post(send(ownHello, messageID: "e2", context: "s-vector-0001"))
+        ),
         ("another customer's envelope in the session: TaskNotFound, nothing of the session", post(send(intruderHello, messageID: "e1"))),
         ("an unknown task: TaskNotFound", post(#"{"jsonrpc":"2.0","id":9,"method":"GetTask","params":{"id":"s-nobody"}}"#)),
-        ("CancelTask: a session ends by its close envelope", post(#"{"jsonrpc":"2.0","id":10,"method":"CancelTask","params":{"id":"s-vector-0001"}}"#)),
+        (
+            "CancelTask: a session ends by its close envelope",
+            post(#"{"jsonrpc":"2.0","id":10,"method":"CancelTask","params":{"id":"s-vector-0001"}}"#)
+        ),
         ("a method A2A 1.0 does not have: MethodNotFound", post(#"{"jsonrpc":"2.0","id":11,"method":"message/send","params":{}}"#)),
         ("not JSON: parse error", post("{\"jsonrpc\":")),
     ]
@@ -96,7 +113,9 @@ import Testing
 
     /// The vectors say what Spec/A2A.md says: checked on the committed file, independently of the binding.
     @Test func vectorsShowTheSpecifiedOutcomes() throws {
-        guard case .array(let cases) = try JSONParser.parse(Array(Repository.data(Self.path)), limits: WireLimits(maximumBytes: 1 << 22, maximumDepth: 64))
+        guard
+            case .array(let cases) = try JSONParser.parse(
+                Array(Repository.data(Self.path)), limits: WireLimits(maximumBytes: 1 << 22, maximumDepth: 64))
         else { Issue.record("not an array"); return }
         #expect(cases.count == Self.requests.count)
         let expected: [Int?] = [nil, nil, nil, nil, nil, -32005, -32005, -32008, -32602, -32602, -32001, -32001, -32002, -32601, -32700]
@@ -105,7 +124,9 @@ import Testing
                 case .string(let body)? = response["body"], let parsed = try? JSONParser.parse(Array(body.utf8))
             else { Issue.record("case \(index) has no JSON body"); continue }
             var code: Int?
-            if case .object(let error)? = CompanyA2ABinding.objectMember(parsed, "error"), case .number(let value)? = error["code"] { code = Int(value) }
+            if case .object(let error)? = CompanyA2ABinding.objectMember(parsed, "error"), case .number(let value)? = error["code"] {
+                code = Int(value)
+            }
             #expect(code == expected[index], "case \(index)")
             #expect(!body.contains("intruder") || index >= 9, "case \(index) leaks another customer's data")
         }
