@@ -76,7 +76,7 @@ extension CompanyA2ABinding {
                         id: "re-" + messageID, context: sessionText ?? "", task: nil, role: "ROLE_AGENT", envelopes: replies)
                 ]))
         }
-        await contexts.open(session, customer: customer)
+        if await contexts.open(session, customer: customer) { await forgetEndedContexts() }
         return .success(.object(["task": await task(session, historyLength: Self.historyLength(params["configuration"]))]))
     }
 
@@ -120,6 +120,18 @@ extension CompanyA2ABinding {
     }
 
     // MARK: - Tasks
+
+    /// Drops the contexts whose sessions the outbox has forgotten (`HTTP.md` §3.4 retention): their
+    /// tasks are gone with them. Called when the table has doubled since the last sweep, so the
+    /// cost per opened context stays constant and the table stays bounded by the live sessions.
+    func forgetEndedContexts() async {
+        for (session, customer) in await contexts.all() {
+            if case .unknown = await http.outbox.collect(session: session, peer: customer, after: Int.max, wait: 0, parkedLimit: 1) {
+                await contexts.remove(session)
+            }
+        }
+        await contexts.swept()
+    }
 
     /// The task's state: the phase's state, except that a terminal state, once reached, stays.
     func state(of session: SessionID) async -> A2ATaskState? {
@@ -191,12 +203,23 @@ actor A2AContexts {
     }
 
     private var records: [SessionID: Record] = [:]
+    private var sweepAt = 1024
 
     func record(_ session: SessionID) -> Record? { records[session] }
 
-    func open(_ session: SessionID, customer: AgentID) {
+    /// Binds `session` to `customer` if it is new; returns whether the table is due for a sweep.
+    func open(_ session: SessionID, customer: AgentID) -> Bool {
         if records[session] == nil { records[session] = Record(customer: customer) }
+        return records.count >= sweepAt
     }
+
+    func all() -> [(SessionID, AgentID)] { records.map { ($0.key, $0.value.customer) } }
+
+    func remove(_ session: SessionID) { records[session] = nil }
+
+    func swept() { sweepAt = max(1024, 2 * records.count) }
+
+    var count: Int { records.count }
 
     func settle(_ session: SessionID, _ state: A2ATaskState) {
         if records[session]?.terminal == nil { records[session]?.terminal = state }

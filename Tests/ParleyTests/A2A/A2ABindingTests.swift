@@ -207,6 +207,25 @@ import Testing
         #expect(Self.state(after) == "TASK_STATE_INPUT_REQUIRED")
     }
 
+    @Test func endedSessionsLeaveTheContextTableWithTheOutbox() async throws {
+        let clock = ManualClock(now: World.now)
+        let binding = Self.binding(clock: clock)
+        _ = await binding.respond(to: Self.rpc("SendMessage", Self.send(Self.hello())))
+        let close = Envelope(
+            id: "m-2", session: "s-a2a-1", from: World.lisa, to: "salon.example/bot", sequence: 2, acknowledged: 1, sentAt: World.now,
+            message: .close(.init(outcome: "done")))
+        let closed = try #require(try Self.task(await binding.respond(to: Self.rpc("SendMessage", Self.send(close)))))
+        #expect(Self.state(closed) == "TASK_STATE_CANCELED")
+        // Past the outbox's retention, the next session's traffic purges it, and a sweep drops the context.
+        clock.advance(to: World.now.adding(seconds: SessionStateMachine.Configuration().idempotencyWindow + 1))
+        _ = await binding.respond(to: Self.rpc("SendMessage", Self.send(Self.hello(session: "s-a2a-2", id: "n-1"))))
+        await binding.forgetEndedContexts()
+        #expect(await binding.contexts.record("s-a2a-1") == nil)
+        #expect(await binding.contexts.record("s-a2a-2") != nil)
+        let gone = await binding.respond(to: Self.rpc("GetTask", .object(["id": .string("s-a2a-1")])))
+        #expect(try Self.error(gone)?.0 == -32001)
+    }
+
     @Test func phasesMapToTaskStates() {
         #expect(A2ATaskState(phase: .questioned) == .inputRequired)
         #expect(A2ATaskState(phase: .offered) == .inputRequired)
