@@ -9,11 +9,14 @@ import ServiceLifecycle
 /// every resource of `Spec/HTTP.md`. Use it instead of ``addParleyRoutes(to:binding:)``.
 ///
 /// Both bindings share the agent, the sessions and the outbox, so a session may even be started
-/// over one and read over the other. The body is collected up to the A2A limit (an envelope
-/// wrapped in JSON-RPC); the HTTP binding refuses larger envelopes itself with 413.
+/// over one and read over the other.
 public func addA2ARoutes(to router: Router<ParleyRequestContext>, binding: CompanyA2ABinding) {
-    let limit = max(binding.configuration.maximumBodyBytes, binding.http.configuration.maximumBodyBytes)
     let handler: @Sendable (Request, ParleyRequestContext) async throws -> Response = { request, context in
+        // Each binding's own body limit: an envelope wrapped in JSON-RPC on the A2A endpoint, one
+        // envelope elsewhere (`Spec/HTTP.md` §5.1: no more is buffered).
+        let limit =
+            request.uri.path == binding.configuration.endpointPath
+            ? binding.configuration.maximumBodyBytes : binding.http.configuration.maximumBodyBytes
         let body = try await request.body.collect(upTo: limit)
         // HTTP/1's Host header arrives as the request's authority; the agent card's URLs are built on it.
         let host = request.head.authority.map { [("Host", $0)] } ?? []
