@@ -17,7 +17,7 @@ enum HTTPCommands {
         usage: parley book URL|HOST --service NAME --window YYYY-MM-DDTHH:MM/HH:MM [--window …]
                    [--prefer YYYY-MM-DDTHH:MM] [--max-price AMOUNT] [--currency EUR] [--share FIELD=VALUE …]
                    [--answer TOPIC=VALUE …] [--as AGENT-ID] [--signing-key SEED-HEX] [--now TIME] [--seed N]
-                   [--insecure-http]
+                   [--insecure-http] [--a2a]
 
         Books over HTTP as a person's assistant: discovers the company, negotiates, prints the dialogue,
         the outcome and what data the company received. Times are wall-clock times in the company's
@@ -26,7 +26,9 @@ enum HTTPCommands {
         unless --seed N asks for a replayable run. --signing-key signs every request with that Ed25519
         seed (Spec/HTTP.md §7); without --as the agent id is then the key's self-certifying id
         (ed25519:…). Responses are verified when the company's discovery document is signed. Exits 1
-        when nothing was booked, 69 when discovery failed.
+        when nothing was booked, 69 when discovery failed. --a2a talks to the company as an A2A agent
+        with the Parley extension (Spec/A2A.md): it reads the agent card at URL, then the discovery
+        document the card names, and sends every envelope with A2A SendMessage.
         \(ClockOptions.help)
         """
 
@@ -38,7 +40,7 @@ enum HTTPCommands {
             "--service", "--window", "--prefer", "--max-price", "--currency", "--share", "--answer", "--as", "--signing-key", "--now",
             "--seed",
         ],
-        flags: ["--insecure-http"], positionals: 1...1)
+        flags: ["--insecure-http", "--a2a"], positionals: 1...1)
 
     /// The HTTP client configuration; `insecure` allows plain http:// beyond loopback.
     static func configuration(insecure: Bool) -> HTTPClientTransport.Configuration {
@@ -149,9 +151,12 @@ enum HTTPCommands {
         let preferText = try options.string("--prefer")
 
         let company: DiscoveredCompany
+        let card: A2AAgentCard?
+        let insecure = options.flags.contains("--insecure-http")
         do {
+            card = options.flags.contains("--a2a") ? try await A2ACommands.resolve(options.positional[0], insecure: insecure) : nil
             company = try await HTTPClientTransport.discover(
-                options.positional[0], configuration: configuration(insecure: options.flags.contains("--insecure-http")))
+                card?.discoveryURL?.absoluteString ?? options.positional[0], configuration: configuration(insecure: insecure))
         } catch {
             Console.error("parley book: \(error)")
             return ExitStatus.unavailable
@@ -191,9 +196,14 @@ enum HTTPCommands {
             id: customerID, wishes: wishes, policy: policy, personalData: personalData,
             consentKey: consentKey, clock: clock, seed: seed)
         // Responses are verified with the company's keys when its discovery document is signed.
-        let transport = HTTPClientTransport(
-            company: company, agent: customerID, signingKey: signingKey,
-            configuration: configuration(insecure: options.flags.contains("--insecure-http")), clock: clock)
+        let transport: any Transport
+        if let card {
+            transport = A2AClientTransport(
+                endpoint: card.endpoint, agent: customerID, configuration: A2ACommands.configuration(insecure: insecure))
+        } else {
+            transport = HTTPClientTransport(
+                company: company, agent: customerID, signingKey: signingKey, configuration: configuration(insecure: insecure), clock: clock)
+        }
         await customer.connect(to: company.document.agent, over: transport)
         let outcome = await customer.book(at: company.document.agent)
         await customer.disconnect()
@@ -218,7 +228,7 @@ enum HTTPCommands {
             let fields = PrivacyFacts(transcript: transcript).disclosedFields.map(\.rawValue).sorted()
             print("Data \(to) received: \(fields.isEmpty ? "none" : fields.joined(separator: ", "))")
         }
-        if let failure = await transport.lastFailure { Console.error("parley book: last HTTP failure: \(failure)") }
+        if let failure = await A2ACommands.lastFailure(of: transport) { Console.error("parley book: last failure: \(failure)") }
         return outcome.booking == nil ? ExitStatus.failure : ExitStatus.success
     }
 

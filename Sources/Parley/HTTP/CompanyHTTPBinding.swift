@@ -393,7 +393,14 @@ actor HTTPOutbox {
 
     func append(_ envelopes: [Envelope], session: SessionID, ended isEnded: Bool, now: Instant) {
         purge(now: now)
-        guard let first = envelopes.first else { return }
+        guard let first = envelopes.first else {
+            // A session that ends without a reply (the customer's `close`) must still be forgotten.
+            if isEnded, entries[session] != nil, entries[session]?.endedAt == nil {
+                entries[session]?.endedAt = now
+                ended.append((session, now))
+            }
+            return
+        }
         var entry = entries[session] ?? Entry(peer: first.to)
         for envelope in envelopes where envelope.to == entry.peer && entry.envelopes.count < Self.maximumPerSession {
             if let index = entry.envelopes.lastIndex(where: { $0.sequence <= envelope.sequence }) {

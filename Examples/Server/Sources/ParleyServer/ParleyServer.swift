@@ -71,15 +71,19 @@ public struct ServerConfiguration: Sendable {
     public init() {}
 }
 
-/// Builds the Hummingbird application that serves `binding`.
+/// Builds the Hummingbird application that serves `binding`, and `a2a` (built on it) when given.
 public func buildApplication(
-    binding: CompanyHTTPBinding, configuration: ServerConfiguration,
+    binding: CompanyHTTPBinding, a2a: CompanyA2ABinding? = nil, configuration: ServerConfiguration,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 )
     -> some ApplicationProtocol
 {
     let router = Router(context: ParleyRequestContext.self)
-    addParleyRoutes(to: router, binding: binding)
+    if let a2a {
+        addA2ARoutes(to: router, binding: a2a)
+    } else {
+        addParleyRoutes(to: router, binding: binding)
+    }
     var logger = Logger(label: "parley-server")
     logger.logLevel = .warning
     return Application(

@@ -1,4 +1,4 @@
-// parley-server: a company bot served over HTTP (Spec/HTTP.md) by Hummingbird 2.
+// parley-server: a company bot served over HTTP (Spec/HTTP.md) and A2A (Spec/A2A.md) by Hummingbird 2.
 //
 //   swift run --package-path Examples/Server parley-server --port 8080 --scenario salon [--host 127.0.0.1] [--now RFC3339]
 //
@@ -88,7 +88,7 @@ default: fail("unknown scenario '\(scenario)'")
 let binding = CompanyHTTPBinding(
     agent: agent, clock: clock, configuration: bindingConfiguration, signingKeys: signingKeys, customerKeys: customerKeys)
 let settings = configuration
-let app = buildApplication(binding: binding, configuration: settings) { channel in
+let app = buildApplication(binding: binding, a2a: CompanyA2ABinding(http: binding), configuration: settings) { channel in
     let port = channel.localAddress?.port ?? settings.port
     // Written straight to the file descriptor, unbuffered: scripts wait for this line.
     FileHandle.standardOutput.write(
