@@ -1,6 +1,6 @@
 public import Parley
 
-/// The contract every ``Parley/BookingStore`` must honour, as a suite of named checks that you
+/// The contract every `BookingStore` must honour, as a suite of named checks that you
 /// run against your own store: atomic holds, hold expiry, confirming, idempotent confirms,
 /// cancelling, rescheduling, concurrent racers for one slot, weekly opening hours and several
 /// resources.

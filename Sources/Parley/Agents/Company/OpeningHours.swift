@@ -1,6 +1,19 @@
 /// A day of the week.
 public enum Weekday: Int, Hashable, Sendable, Codable, CaseIterable, Comparable {
-    case monday = 1, tuesday, wednesday, thursday, friday, saturday, sunday
+    /// Monday, ISO 8601 day 1.
+    case monday = 1
+    /// Tuesday.
+    case tuesday
+    /// Wednesday.
+    case wednesday
+    /// Thursday.
+    case thursday
+    /// Friday.
+    case friday
+    /// Saturday.
+    case saturday
+    /// Sunday, ISO 8601 day 7.
+    case sunday
 
     /// Monday to Friday.
     public static let workdays: Set<Weekday> = [.monday, .tuesday, .wednesday, .thursday, .friday]
