@@ -14,11 +14,13 @@ import ParleyServer
 let usage = """
     usage: parley-server [--host 127.0.0.1] [--port 8080] --scenario salon|restaurant [--now RFC3339]
                          [--requests-per-second N (0: no limit)] [--sessions-per-client N]
+                         [--database postgres://USER@HOST:PORT/DATABASE (bookings in PostgreSQL; default: in memory)]
     """
 var configuration = ServerConfiguration()
 var scenario = "salon"
 var bindingConfiguration = CompanyHTTPBinding.Configuration()
 var start: Instant?
+var database: BookingDatabase?
 var arguments = Array(CommandLine.arguments.dropFirst())[...]
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("parley-server: \(message)\n\(usage)\n".utf8))
@@ -45,6 +47,9 @@ while let argument = arguments.popFirst() {
     case "--sessions-per-client":
         guard let value = arguments.popFirst().flatMap(Int.init), value >= 1 else { fail("--sessions-per-client needs a positive integer") }
         bindingConfiguration.openSessionsPerClient = value
+    case "--database":
+        guard let value = arguments.popFirst() else { fail("--database needs a postgres:// URL") }
+        do { database = try BookingDatabase(url: value) } catch { fail("--database: \(error)") }
     case "--help", "-h":
         print(usage)
         exit(0)
@@ -55,8 +60,8 @@ let clock: any AgentClock = start.map { ShiftedClock(start: $0) } ?? SystemClock
 let tomorrow = ScenarioDay.following(clock.now, days: 1)
 let agent: CompanyAgent
 switch scenario {
-case "salon": agent = Salons.liveSalon(from: tomorrow).0
-case "restaurant": agent = Salons.liveRestaurant(from: tomorrow).0
+case "salon": agent = await database?.salon(from: tomorrow) ?? Salons.liveSalon(from: tomorrow).0
+case "restaurant": agent = await database?.restaurant(from: tomorrow) ?? Salons.liveRestaurant(from: tomorrow).0
 default: fail("unknown scenario '\(scenario)'")
 }
 let binding = CompanyHTTPBinding(agent: agent, clock: clock, configuration: bindingConfiguration)
@@ -69,3 +74,4 @@ let app = buildApplication(binding: binding, configuration: settings) { channel 
 }
 try await app.runService()
 await binding.shutdown()
+await database?.close()
