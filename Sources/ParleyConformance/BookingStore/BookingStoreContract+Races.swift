@@ -19,7 +19,8 @@ extension BookingStoreContract {
         ContractCheck(name: "race-hold", title: "of N concurrent holds of one slot exactly one wins") { c in
             let store = c.store
             let winners = await race(c.racers) { index in
-                await store.hold(Day.slot(10), service: "haircut", for: SessionID(stringLiteral: "racer-\(index)"), until: live, now: Day.now)
+                await store.hold(
+                    Day.slot(10), service: "haircut", for: SessionID(stringLiteral: "racer-\(index)"), until: live, now: Day.now)
             }
             try c.expect(winners.count == 1, "\(winners.count) of \(c.racers) concurrent holds of one slot won")
             // Overlapping but different slots: 11:00, 11:02 … all 45 minutes long, so each pair overlaps.
@@ -46,7 +47,8 @@ extension BookingStoreContract {
         ) { c in
             let store = c.store
             let until = Day.now.adding(minutes: 5)
-            try c.expect(await store.hold(Day.slot(10), service: "haircut", for: "a", until: until, now: Day.now), "hold of a free slot refused")
+            try c.expect(
+                await store.hold(Day.slot(10), service: "haircut", for: "a", until: until, now: Day.now), "hold of a free slot refused")
             let later = until.adding(minutes: 1)
             let winners = await race(c.racers) { index in
                 await store.hold(
@@ -61,7 +63,8 @@ extension BookingStoreContract {
         ) { c in
             let store = c.store
             let winners = await race(c.racers) { index in
-                await store.hold(Day.slot(10), service: "haircut", for: SessionID(stringLiteral: "racer-\(index)"), until: live, now: Day.now)
+                await store.hold(
+                    Day.slot(10), service: "haircut", for: SessionID(stringLiteral: "racer-\(index)"), until: live, now: Day.now)
             }
             try c.expect(winners.count == 3, "\(winners.count) of \(c.racers) concurrent holds won with three chairs")
             var chairs: Set<String> = []
@@ -70,7 +73,8 @@ extension BookingStoreContract {
                 try c.expect(await store.commit(record, now: Day.now), "committing winner \(index)'s hold refused")
                 chairs.insert(await store.booking(record.id)?.resource ?? "none")
             }
-            try c.expect(chairs == ["chair-1", "chair-2", "chair-3"], "the winners' bookings are on \(chairs.sorted()), not on three chairs")
+            try c.expect(
+                chairs == ["chair-1", "chair-2", "chair-3"], "the winners' bookings are on \(chairs.sorted()), not on three chairs")
         },
     ]
 
@@ -88,9 +92,11 @@ extension BookingStoreContract {
             try c.expect(!(await free(Day.slot(12, 30, day: 8))), "Saturday 12:30–13:15, past Saturday's closing, is free")
             try c.expect(!(await free(Day.slot(10, day: 9))), "Sunday 10:00 is free")
             try c.expect(
-                !(await store.hold(Day.slot(10, day: 9), service: "haircut", for: "a", until: live, now: Day.now)), "a hold on Sunday succeeded")
+                !(await store.hold(Day.slot(10, day: 9), service: "haircut", for: "a", until: live, now: Day.now)),
+                "a hold on Sunday succeeded")
             try c.expect(
-                !(await store.commit(c.record("B-1", session: "b", slot: Day.slot(19)), now: Day.now)), "a commit after closing time succeeded")
+                !(await store.commit(c.record("B-1", session: "b", slot: Day.slot(19)), now: Day.now)),
+                "a commit after closing time succeeded")
         },
         ContractCheck(
             name: "existing-bookings", title: "bookings the store starts with block their slots",
@@ -105,9 +111,11 @@ extension BookingStoreContract {
             try c.expect(
                 !(await store.isFree(Day.slot(12, 30), service: "haircut", ignoring: nil, now: Day.now)), "a slot overlapping X-1 is free")
             try c.expect(
-                !(await store.hold(Day.slot(11, 30), service: "haircut", for: "a", until: live, now: Day.now)), "a hold overlapping X-1 succeeded")
+                !(await store.hold(Day.slot(11, 30), service: "haircut", for: "a", until: live, now: Day.now)),
+                "a hold overlapping X-1 succeeded")
             try c.expect(
-                await store.hold(Day.slot(13), service: "haircut", for: "a", until: live, now: Day.now), "13:00, right after X-1, was refused")
+                await store.hold(Day.slot(13), service: "haircut", for: "a", until: live, now: Day.now),
+                "13:00, right after X-1, was refused")
         },
         ContractCheck(
             name: "several-resources", title: "each service goes to a free resource that provides it",
@@ -119,7 +127,8 @@ extension BookingStoreContract {
             try c.expect(
                 !(await store.hold(Day.slot(10), service: "haircut", for: "c", until: live, now: Day.now)),
                 "a third haircut at 10:00 succeeded with two chairs (the colour station does no haircuts)")
-            try c.expect(!(await store.isFree(Day.slot(10), service: "haircut", ignoring: nil, now: Day.now)), "haircut reported free at 10:00")
+            try c.expect(
+                !(await store.isFree(Day.slot(10), service: "haircut", ignoring: nil, now: Day.now)), "haircut reported free at 10:00")
             try c.expect(await store.isFree(Day.slot(10), service: "colour", ignoring: nil, now: Day.now), "colour not free at 10:00")
             try c.expect(await store.isFree(Day.slot(10), ignoring: nil, now: Day.now), "no resource reported free at 10:00")
             try c.expect(await store.hold(Day.slot(10), service: "colour", for: "d", until: live, now: Day.now), "colour at 10:00 refused")
@@ -139,13 +148,15 @@ extension BookingStoreContract {
             resources: [Resource(id: "junior", hours: ContractCalendar.mornings), Resource(id: "chair-1")]
         ) { c in
             let store = c.store
-            try c.expect(await store.hold(Day.slot(15), service: "haircut", for: "a", until: live, now: Day.now), "15:00 on chair-1 refused")
+            try c.expect(
+                await store.hold(Day.slot(15), service: "haircut", for: "a", until: live, now: Day.now), "15:00 on chair-1 refused")
             try c.expect(
                 !(await store.hold(Day.slot(15), service: "haircut", for: "b", until: live, now: Day.now)),
                 "a second 15:00 succeeded although the junior works mornings only")
             try c.expect(await store.hold(Day.slot(10), service: "haircut", for: "c", until: live, now: Day.now), "first 10:00 refused")
             try c.expect(
-                await store.hold(Day.slot(10), service: "haircut", for: "d", until: live, now: Day.now), "second 10:00 (the junior's) refused")
+                await store.hold(Day.slot(10), service: "haircut", for: "d", until: live, now: Day.now),
+                "second 10:00 (the junior's) refused")
             let record = c.record("B-1", session: "c", slot: Day.slot(10))
             try c.expect(await store.commit(record, now: Day.now), "commit refused")
             try c.expect(await store.booking("B-1")?.resource == "junior", "the first 10:00 booking is not on the junior, tried first")

@@ -62,7 +62,7 @@ public enum BookingSchema {
                 "CREATE UNIQUE INDEX parley_booking_reference ON parley_reservations (company, reference) WHERE kind = 'booking'",
                 "CREATE UNIQUE INDEX parley_hold_per_session ON parley_reservations (company, session) WHERE kind = 'hold'",
                 "CREATE INDEX parley_active_bookings ON parley_reservations (company, start_at) WHERE status = 'booked'",
-            ]),
+            ])
     ]
 
     /// The newest schema version this code knows.

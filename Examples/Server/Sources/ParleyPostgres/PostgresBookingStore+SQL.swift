@@ -24,7 +24,8 @@ extension PostgresBookingStore {
 
     func records(_ rows: PostgresRowSequence) async throws -> [BookingRecord] {
         var result: [BookingRecord] = []
-        for try await (reference, customer, session, service, start, end, amount, currency, heldFor, revision, status, resource) in rows
+        for try await (reference, customer, session, service, start, end, amount, currency, heldFor, revision, status, resource)
+            in rows
             .decode((String, String, String, String, Date, Date, Int64, String, String?, Int64, String, String).self)
         {
             guard let id = BookingReference(rawValue: reference), let customer = AgentID(rawValue: customer),
@@ -104,7 +105,9 @@ extension PostgresBookingStore {
             WHERE company = \(company) AND kind = 'hold' AND session = \(booking.session.rawValue) FOR UPDATE
             """, logger: logger)
         var hold: (row: Int64, slot: Slot)?
-        for try await (row, start, end) in held.decode((Int64, Date, Date).self) { hold = (row, Slot(start: Instant(start), end: Instant(end))) }
+        for try await (row, start, end) in held.decode((Int64, Date, Date).self) {
+            hold = (row, Slot(start: Instant(start), end: Instant(end)))
+        }
         if let hold, hold.slot == booking.slot {
             // The hold's row still exists, so nobody else holds or booked its time (even if it
             // expired meanwhile): it becomes the booking, on the same resource.
@@ -176,7 +179,8 @@ extension PostgresBookingStore {
 
     func dropHold(of session: SessionID, on connection: PostgresConnection) async throws {
         try await connection.query(
-            "DELETE FROM parley_reservations WHERE company = \(company) AND kind = 'hold' AND session = \(session.rawValue)", logger: logger)
+            "DELETE FROM parley_reservations WHERE company = \(company) AND kind = 'hold' AND session = \(session.rawValue)", logger: logger
+        )
     }
 
     /// Expiry as a row change: a constraint cannot read the clock, so the writer that needs the
@@ -211,8 +215,9 @@ extension PostgresBookingStore {
             } catch let error where round < 5 && Self.isTransient(error) {
                 logger.debug("retrying after a transient database error", metadata: ["operation": "\(what)", "round": "\(round)"])
                 try? await Task.sleep(nanoseconds: UInt64(round) * 2_000_000)
-            } catch let error where [PostgresError.Code.exclusionViolation.raw, PostgresError.Code.uniqueViolation.raw].contains(
-                Self.sqlState(of: error))
+            } catch let error
+                where [PostgresError.Code.exclusionViolation.raw, PostgresError.Code.uniqueViolation.raw].contains(
+                    Self.sqlState(of: error))
             {
                 return fallback  // lost a race the database settled (e.g. two commits under one reference)
             } catch {

@@ -29,7 +29,8 @@ final class BookingDatabase: Sendable {
 
     /// The S1 salon of `liveSalon(from:)` on the database.
     func salon(from day: ScenarioDay) async -> CompanyAgent {
-        let store = await open(company: "salon.example/bot", hours: day.daily(from: (9, 0), to: (18, 0), count: 14), diary: Salons.s1Bookings(on: day))
+        let store = await open(
+            company: "salon.example/bot", hours: day.daily(from: (9, 0), to: (18, 0), count: 14), diary: Salons.s1Bookings(on: day))
         return Salons.salon(store: store, prefix: Self.prefix())
     }
 

@@ -8,7 +8,8 @@ import Testing
 
 /// The database URL of a scratch PostgreSQL (`Examples/Server/postgres-check.sh` starts one and sets it).
 private let databaseURL = ProcessInfo.processInfo.environment["PARLEY_TEST_DATABASE_URL"]
-private let skipReason: Comment = "PARLEY_TEST_DATABASE_URL is unset: no PostgreSQL to test against (bash Examples/Server/postgres-check.sh runs these tests)"
+private let skipReason: Comment =
+    "PARLEY_TEST_DATABASE_URL is unset: no PostgreSQL to test against (bash Examples/Server/postgres-check.sh runs these tests)"
 
 @Suite("PostgresBookingStore on a real PostgreSQL", .serialized)
 struct PostgresBookingStoreTests {
@@ -45,7 +46,9 @@ struct PostgresBookingStoreTests {
                 let wins = await withTaskGroup(of: Bool.self) { racers in
                     for index in 0..<24 {
                         let store = stores[index % 2]
-                        racers.addTask { await store.hold(slot, for: SessionID(stringLiteral: "s-\(index)"), until: now.adding(minutes: 10), now: now) }
+                        racers.addTask {
+                            await store.hold(slot, for: SessionID(stringLiteral: "s-\(index)"), until: now.adding(minutes: 10), now: now)
+                        }
                     }
                     return await racers.reduce(0) { $0 + ($1 ? 1 : 0) }
                 }
