@@ -44,12 +44,20 @@ public enum Salons {
         signingKey: SigningKey? = World.salonSigningKey
     ) -> (CompanyAgent, InMemoryBookingStore) {
         let store = InMemoryBookingStore(openingHours: openingHours, bookings: bookings)
+        return (salon(store: store, id: id, name: name, price: price, addOns: addOns, prefix: prefix, signingKey: signingKey), store)
+    }
+
+    /// The salon of S1 on any ``BookingStore`` (a database, say), its booking references
+    /// starting with `prefix`; it signs its confirms with `signingKey` when one is given.
+    public static func salon(
+        store: any BookingStore, id: AgentID = "salon.example/bot", name: String = "Salon Krause", price: Int64 = 4500,
+        addOns: [AddOn] = [], prefix: String = "B", signingKey: SigningKey? = World.salonSigningKey
+    ) -> CompanyAgent {
         var policy = CompanyPolicy()
         policy.bookingPrefix = prefix
-        let agent = CompanyAgent(
+        return CompanyAgent(
             profile: CompanyProfile(id: id, name: name, timeZone: World.timeZone, location: "Hauptstraße 1, 10827 Berlin"),
             catalogue: catalogue(price: price, addOns: addOns), store: store, policy: policy, signingKey: signingKey)
-        return (agent, store)
     }
 
     /// The S1 salon with its diary and opening hours (09:00–18:00) laid out on `day`.
@@ -74,17 +82,23 @@ public enum Salons {
         openingHours: [TimeWindow] = [World.window(may: 6, from: (17, 0), to: (23, 0))]
     ) -> (CompanyAgent, InMemoryBookingStore) {
         let store = InMemoryBookingStore(openingHours: openingHours)
+        return (restaurant(store: store), store)
+    }
+
+    /// The restaurant of S2 on any ``BookingStore`` (a database, say), its booking references
+    /// starting with `prefix`.
+    public static func restaurant(store: any BookingStore, prefix: String = "B") -> CompanyAgent {
         var policy = CompanyPolicy()
+        policy.bookingPrefix = prefix
         policy.minimumPartySize = 5
         policy.walkInText = "We only take reservations for five or more. For four, just come in."
         policy.answers = ["wait-time": "Wednesday evenings are quiet: on that day you will get a table straight away."]
-        let agent = CompanyAgent(
+        return CompanyAgent(
             profile: CompanyProfile(id: "trattoria.example/bot", name: "Trattoria Roma", timeZone: World.timeZone),
             catalogue: Catalogue(services: [
                 Service(id: "table", category: "table", title: "Table", durationMinutes: 120, price: Money(amount: 0, currency: "EUR"))
             ]),
             store: store, policy: policy)
-        return (agent, store)
     }
 
     /// The promotional add-on of S4: 10 % off for allowing marketing e-mail.

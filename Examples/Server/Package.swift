@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -33,9 +34,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: settings),
+        // PostgresBookingStore: bookings and holds on PostgreSQL, double booking refused by the database.
+        .target(
+            name: "ParleyPostgres",
+            dependencies: [
+                .product(name: "Parley", package: "Parley"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings),
         .executableTarget(
             name: "parley-server",
-            dependencies: ["ParleyServer", .product(name: "ParleyScenarios", package: "Parley")],
+            dependencies: ["ParleyServer", "ParleyPostgres", .product(name: "ParleyScenarios", package: "Parley")],
             swiftSettings: settings),
         .testTarget(
             name: "ParleyServerTests",
@@ -44,6 +54,12 @@ let package = Package(
                 .product(name: "ParleyScenarios", package: "Parley"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: settings),
+        // The booking store contract (ParleyConformance) against a real PostgreSQL: skipped unless
+        // PARLEY_TEST_DATABASE_URL is set (postgres-check.sh sets it).
+        .testTarget(
+            name: "ParleyPostgresTests",
+            dependencies: ["ParleyPostgres", .product(name: "ParleyConformance", package: "Parley")],
             swiftSettings: settings),
     ]
 )

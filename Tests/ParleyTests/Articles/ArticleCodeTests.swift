@@ -15,6 +15,7 @@ struct ArticleCodeTests {
         "Sources/Parley/Parley.docc/ConsentTokensAndReceipts.md",
         "Sources/Parley/Parley.docc/HowASessionWorks.md",
         "Sources/ParleyConformance/ParleyConformance.docc/TestingWithTheConformanceKit.md",
+        "Sources/ParleyConformance/ParleyConformance.docc/TestingABookingStore.md",
     ]
 
     /// The regions of every test source under `sourceFolders`, by name.

@@ -22,6 +22,7 @@ let usage = """
                          [--requests-per-second N (0: no limit)] [--sessions-per-client N]
                          [--signing-key SEED-HEX …] [--customer-key AGENT=PUBLIC-HEX …] [--require-signatures]
                          [--origin https://HOST[:PORT]]
+                         [--database postgres://USER@HOST:PORT/DATABASE (bookings in PostgreSQL; default: in memory)]
     """
 var configuration = ServerConfiguration()
 var scenario = "salon"
@@ -29,6 +30,7 @@ var bindingConfiguration = CompanyHTTPBinding.Configuration()
 var start: Instant?
 var signingKeys: [SigningKey] = []
 var customerKeys = AgentKeyRegistry()
+var database: BookingDatabase?
 var arguments = Array(CommandLine.arguments.dropFirst())[...]
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("parley-server: \(message)\n\(usage)\n".utf8))
@@ -71,6 +73,9 @@ while let argument = arguments.popFirst() {
             fail("--origin needs http(s)://HOST[:PORT]")
         }
         bindingConfiguration.origin = value
+    case "--database":
+        guard let value = arguments.popFirst() else { fail("--database needs a postgres:// URL") }
+        do { database = try BookingDatabase(url: value) } catch { fail("--database: \(error)") }
     case "--help", "-h":
         print(usage)
         exit(0)
@@ -81,8 +86,8 @@ let clock: any AgentClock = start.map { ShiftedClock(start: $0) } ?? SystemClock
 let tomorrow = ScenarioDay.following(clock.now, days: 1)
 let agent: CompanyAgent
 switch scenario {
-case "salon": agent = Salons.liveSalon(from: tomorrow).0
-case "restaurant": agent = Salons.liveRestaurant(from: tomorrow).0
+case "salon": agent = await database?.salon(from: tomorrow) ?? Salons.liveSalon(from: tomorrow).0
+case "restaurant": agent = await database?.restaurant(from: tomorrow) ?? Salons.liveRestaurant(from: tomorrow).0
 default: fail("unknown scenario '\(scenario)'")
 }
 let binding = CompanyHTTPBinding(
@@ -96,3 +101,4 @@ let app = buildApplication(binding: binding, a2a: CompanyA2ABinding(http: bindin
 }
 try await app.runService()
 await binding.shutdown()
+await database?.close()

@@ -52,6 +52,9 @@ public struct BookingRecord: Hashable, Sendable, Codable, Identifiable {
 /// The company agent uses the variants that name the service, so that a store with several
 /// resources (chairs, rooms, tables) picks one able to provide it; a store with one resource
 /// implements them by ignoring the service. The plain variants mean "on any resource".
+///
+/// Check an implementation with `BookingStoreContract` (in `ParleyConformance`), which runs
+/// these rules — racers included — against a store you build.
 public protocol BookingStore: Sendable {
     /// Whether `slot` is inside opening hours and overlaps no booking and no live hold
     /// (holds of `ignoring` excepted, so a session can look at its own slot), on some resource.
@@ -66,7 +69,9 @@ public protocol BookingStore: Sendable {
     /// such resource is free.
     func hold(_ slot: Slot, service: String, for session: SessionID, until: Instant, now: Instant) async -> Bool
     /// Turns the session's live hold into `booking`. Returns `false` when the hold has expired
-    /// and the slot was taken meanwhile.
+    /// and the slot was taken meanwhile. Idempotent: committing a booking that is already stored
+    /// unchanged returns `true` and changes nothing (a retried request); another booking under an
+    /// existing reference returns `false`.
     func commit(_ booking: BookingRecord, now: Instant) async -> Bool
     /// Drops the session's hold, if any.
     func release(session: SessionID) async

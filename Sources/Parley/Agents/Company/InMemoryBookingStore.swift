@@ -117,6 +117,13 @@ public actor InMemoryBookingStore: BookingStore {
     }
 
     public func commit(_ booking: BookingRecord, now: Instant) -> Bool {
+        if let existing = bookings[booking.id] {
+            // A repeated commit of the same booking succeeds and changes nothing; another booking
+            // under an existing reference is refused.
+            var same = booking
+            same.resource = booking.resource ?? existing.resource
+            return same == existing
+        }
         var booking = booking
         if let held = holds[booking.session], held.slot == booking.slot, held.until > now {
             booking.resource = held.resource

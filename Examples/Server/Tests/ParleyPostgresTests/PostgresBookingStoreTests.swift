@@ -1,0 +1,120 @@
+import Foundation
+import Logging
+import Parley
+import ParleyConformance
+import ParleyPostgres
+import PostgresNIO
+import Testing
+
+/// The database URL of a scratch PostgreSQL (`Examples/Server/postgres-check.sh` starts one and sets it).
+private let databaseURL = ProcessInfo.processInfo.environment["PARLEY_TEST_DATABASE_URL"]
+private let skipReason: Comment =
+    "PARLEY_TEST_DATABASE_URL is unset: no PostgreSQL to test against (bash Examples/Server/postgres-check.sh runs these tests)"
+
+@Suite("PostgresBookingStore on a real PostgreSQL", .serialized)
+struct PostgresBookingStoreTests {
+    @Test("passes every check of the booking store contract", .enabled(if: databaseURL != nil, skipReason))
+    func passesTheContract() async throws {
+        try await withDatabase { client, logger, run in
+            let contract = BookingStoreContract(racers: 16) { fixture in
+                let store = PostgresBookingStore(
+                    client: client, company: "\(run)-\(fixture.check)", hours: fixture.hours, resources: fixture.resources, logger: logger)
+                try await store.seed(fixture.bookings)
+                return store
+            }
+            let report = await contract.run()
+            print(report.text)
+            #expect(report.results.map(\.name) == BookingStoreContract.checkNames)
+            #expect(report.failed == 0, "\(report.text)")
+        }
+    }
+
+    @Test("two stores on two connection pools (two instances) race for one slot: one wins", .enabled(if: databaseURL != nil, skipReason))
+    func racersOnTwoInstances() async throws {
+        try await withDatabase { client, logger, run in
+            let other = PostgresClient(configuration: try .init(databaseURL: databaseURL ?? ""), backgroundLogger: logger)
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await other.run() }
+                var hours = OpeningHours(timeZone: "UTC")
+                hours.open(Set(Weekday.allCases), from: "00:00", to: "24:00")
+                let stores = [client, other].map {
+                    PostgresBookingStore(client: $0, company: "\(run)-instances", hours: hours, logger: logger)
+                }
+                let start = Instant(rfc3339: "2030-06-03T10:00:00Z") ?? Instant(secondsSinceEpoch: 0)
+                let slot = Slot(start: start, end: start.adding(minutes: 45))
+                let now = start.adding(minutes: -60)
+                let wins = await withTaskGroup(of: Bool.self) { racers in
+                    for index in 0..<24 {
+                        let store = stores[index % 2]
+                        racers.addTask {
+                            await store.hold(slot, for: SessionID(stringLiteral: "s-\(index)"), until: now.adding(minutes: 10), now: now)
+                        }
+                    }
+                    return await racers.reduce(0) { $0 + ($1 ? 1 : 0) }
+                }
+                #expect(wins == 1)
+                group.cancelAll()
+            }
+        }
+    }
+
+    @Test("the database itself refuses an overlapping booking written around the store", .enabled(if: databaseURL != nil, skipReason))
+    func constraintRefusesOverlapsFromAnyWriter() async throws {
+        try await withDatabase { client, logger, run in
+            let company = "\(run)-raw"
+            func insert(_ reference: String, _ from: String, _ to: String, status: String = "booked") async throws {
+                try await client.query(
+                    """
+                    INSERT INTO parley_reservations (company, kind, status, reference, session, resource, start_at, end_at,
+                        customer, service, price_amount, price_currency, revision)
+                    VALUES (\(company), 'booking', \(status), \(reference), 's', 'chair-1', \(from)::timestamptz, \(to)::timestamptz,
+                        'c', 'haircut', 0, 'EUR', 0)
+                    """, logger: logger)
+            }
+            try await insert("A", "2030-06-03T10:00:00Z", "2030-06-03T11:00:00Z")
+            var refusedBy: String?
+            do {
+                try await insert("B", "2030-06-03T10:59:00Z", "2030-06-03T12:00:00Z")
+            } catch let error as PSQLError {
+                refusedBy = error.serverInfo?[.constraintName]
+                #expect(error.serverInfo?[.sqlState] == PostgresError.Code.exclusionViolation.raw)
+            }
+            #expect(refusedBy == "parley_no_double_booking")
+            try await insert("C", "2030-06-03T11:00:00Z", "2030-06-03T12:00:00Z")  // [) ranges: back to back is fine
+            try await insert("D", "2030-06-03T10:00:00Z", "2030-06-03T11:00:00Z", status: "cancelled")  // cancelled rows take no time
+        }
+    }
+
+    @Test("migrations run once and are recorded with their version", .enabled(if: databaseURL != nil, skipReason))
+    func migrationsAreVersioned() async throws {
+        try await withDatabase { client, logger, _ in
+            #expect(try await BookingSchema.migrate(client, logger: logger) == [])
+            let rows = try await client.query("SELECT version FROM parley_schema_migrations ORDER BY version", logger: logger)
+            var versions: [Int] = []
+            for try await version in rows.decode(Int.self) { versions.append(version) }
+            #expect(versions == BookingSchema.migrations.map(\.version))
+        }
+    }
+}
+
+/// Runs `body` with a running client on a migrated database and a run id that prefixes every
+/// company it writes; removes that run's rows afterwards.
+private func withDatabase(_ body: (PostgresClient, Logger, String) async throws -> Void) async throws {
+    var logger = Logger(label: "parley.postgres.tests")
+    logger.logLevel = .error  // not the pool's "run() not called yet" warning for the test's first query
+    let client = PostgresClient(configuration: try .init(databaseURL: databaseURL ?? ""), backgroundLogger: logger)
+    let run = "test-\(UUID().uuidString.prefix(8).lowercased())"
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await client.run() }
+        do {
+            try await BookingSchema.migrate(client, logger: logger)
+            try await body(client, logger, run)
+        } catch {
+            _ = try? await client.query("DELETE FROM parley_reservations WHERE company LIKE \(run + "-%")", logger: logger)
+            group.cancelAll()
+            throw error
+        }
+        try await client.query("DELETE FROM parley_reservations WHERE company LIKE \(run + "-%")", logger: logger)
+        group.cancelAll()
+    }
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# PostgreSQL check for Examples/Server, self-contained: installs PostgreSQL from Debian's packages
+# if its server is missing, creates a throwaway cluster in a temporary directory (its own data
+# directory, loopback only, a free port, trust auth, run as the `postgres` user when we are root,
+# since PostgreSQL refuses to run as root), then
+#   1. runs the PostgresBookingStore tests (the booking store contract against this database),
+#   2. starts `parley-server --database`, books the S1 haircut at 10:00 with `parley book`,
+#      kills the server with SIGKILL, starts a new one on the same database and checks that the
+#      booking survived: the new instance refuses 10:00 and the database holds exactly one booking,
+# and finally stops the cluster and removes everything, whatever happens (trap).
+# Usage: bash Examples/Server/postgres-check.sh   (from anywhere; .ci/postgres-checks.sh calls it)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+server_package="$(pwd)"
+root="$(cd ../.. && pwd)"
+
+find_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+bindir="$(find_bindir)"
+if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ] || [ ! -x "$bindir/postgres" ]; then
+    echo "== postgres: installing PostgreSQL from Debian's packages"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    # No default cluster: nothing may keep running after this script.
+    $sudo mkdir -p /etc/postgresql-common
+    [ -f /etc/postgresql-common/createcluster.conf ] || echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.conf >/dev/null
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
+    bindir="$(find_bindir)"
+fi
+[ -x "$bindir/initdb" ] || { echo "postgres-check: no PostgreSQL server binaries found" >&2; exit 1; }
+echo "== postgres: $("$bindir/postgres" --version)"
+
+work="$(mktemp -d /tmp/parley-postgres.XXXXXX)"
+as_owner=()
+if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
+    chown postgres "$work"
+    as_owner=(runuser -u postgres --)
+fi
+pids=()
+cleanup() {
+    status=$?
+    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    if [ -f "$work/data/postmaster.pid" ]; then
+        "${as_owner[@]}" "$bindir/pg_ctl" -D "$work/data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$work"
+    [ "$status" -eq 0 ] || echo "postgres-check: FAILED (status $status)" >&2
+}
+trap cleanup EXIT
+trap "exit 130" INT TERM
+
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+echo "== postgres: initdb and start on 127.0.0.1:$port (data in $work)"
+"${as_owner[@]}" "$bindir/initdb" -D "$work/data" -U parley --auth=trust -E UTF8 --no-locale >"$work/initdb.log" 2>&1 ||
+    { cat "$work/initdb.log"; exit 1; }
+"${as_owner[@]}" "$bindir/pg_ctl" -D "$work/data" -l "$work/postgres.log" -w -t 30 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $work -c fsync=off -c synchronous_commit=off -c max_connections=200" start >/dev/null ||
+    { cat "$work/postgres.log"; exit 1; }
+psql_() { psql -h 127.0.0.1 -p "$port" -U parley -X -q -t -A "$@"; }
+psql_ -d postgres -c "CREATE DATABASE parley_test" >/dev/null
+export PARLEY_TEST_DATABASE_URL="postgres://parley@127.0.0.1:$port/parley_test"
+
+echo "== postgres: building Examples/Server and parley"
+swift build --package-path "$server_package" --build-tests 2>&1 | tail -n 1
+swift build --package-path "$root" --product parley 2>&1 | tail -n 1
+
+echo "== postgres: PostgresBookingStore tests (booking store contract on PostgreSQL)"
+swift test --package-path "$server_package" --skip-build --filter ParleyPostgresTests 2>&1 | tee "$work/test.log" | grep -E "^(PASS|FAIL) |passed|failed|skipped" | tail -n 30
+grep -q 'Test "passes every check of the booking store contract" passed' "$work/test.log" ||
+    { echo "postgres-check: the contract test did not pass (or did not run)" >&2; exit 1; }
+if grep -qE "✘|skipped" "$work/test.log"; then echo "postgres-check: a PostgreSQL test failed or was skipped" >&2; exit 1; fi
+
+server="$(swift build --package-path "$server_package" --show-bin-path)/parley-server"
+parley="$(swift build --package-path "$root" --show-bin-path)/parley"
+now=2026-05-02T09:00:00Z
+url=""
+start_server() { # start_server NAME: parley-server --database on a free loopback port; sets $url
+    local log="$work/$1.log"
+    "$server" --host 127.0.0.1 --port 0 --scenario salon --now "$now" --database "$PARLEY_TEST_DATABASE_URL" >"$log" 2>&1 &
+    server_pid=$!
+    pids+=("$server_pid")
+    url=""
+    for _ in $(seq 1 150); do
+        url="$(grep -o 'http://127.0.0.1:[0-9]*' "$log" | head -n 1 || true)"
+        [ -n "$url" ] && break
+        if ! kill -0 "$server_pid" 2>/dev/null; then cat "$log"; echo "parley-server exited" >&2; exit 1; fi
+        sleep 0.2
+    done
+    [ -n "$url" ] || { cat "$log"; echo "parley-server did not report its port" >&2; exit 1; }
+    echo "$1: parley-server --database at $url"
+}
+book() {
+    "$parley" book "$url" --service haircut --window 2026-05-03T12:00/12:00 --window 2026-05-03T10:00/12:00 \
+        --prefer 2026-05-03T12:00 --max-price 60 --share givenName=Lisa --answer service=haircut-women \
+        --as "assistant.example/$1" --now "$now" >"$work/book-$1.txt" 2>&1 || true
+    grep '^Outcome:' "$work/book-$1.txt" || { cat "$work/book-$1.txt"; echo "no outcome" >&2; exit 1; }
+}
+
+echo "== postgres: parley-server --database books S1, is killed, and a new instance still has the booking"
+start_server first
+book lisa
+grep -q '^Outcome: booked haircut-women at salon.example/bot, .*10:00' "$work/book-lisa.txt"
+{ kill -9 "$server_pid" && wait "$server_pid"; } 2>/dev/null || true
+start_server second
+book anna
+if grep -q '^Outcome: booked .*10:00' "$work/book-anna.txt"; then
+    echo "postgres-check: the restarted server booked 10:00 again" >&2
+    exit 1
+fi
+bookings="$(psql_ -d parley_test -c "SELECT count(*) FROM parley_reservations WHERE kind = 'booking' AND status = 'booked' AND reference LIKE 'B-%'")"
+seeded="$(psql_ -d parley_test -c "SELECT count(*) FROM parley_reservations WHERE kind = 'booking' AND reference LIKE 'X-%'")"
+overlaps="$(psql_ -d parley_test -c "SELECT count(*) FROM parley_reservations a JOIN parley_reservations b ON a.company = b.company AND a.resource = b.resource AND a.row_id < b.row_id AND a.during && b.during WHERE a.status <> 'cancelled' AND b.status <> 'cancelled'")"
+echo "database: $bookings booking(s) made over HTTP, $seeded diary booking(s), $overlaps overlapping pair(s)"
+[ "$bookings" = 1 ] && [ "$seeded" = 4 ] && [ "$overlaps" = 0 ] || { echo "postgres-check: unexpected database contents" >&2; exit 1; }
+echo "== postgres checks passed"
