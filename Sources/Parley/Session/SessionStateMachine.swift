@@ -311,11 +311,15 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
 
     /// Consumes an envelope received from the peer.
     ///
-    /// - Parameter screen: the embedding agent's own check of a message the transition table and
-    ///   the content rules admit (for example, a company verifying a consent grant's token). It
-    ///   runs after those rules and before the message changes anything; an error it returns
-    ///   rejects the message exactly as a broken content rule would, so a rejected message changes
-    ///   nothing but the reply (`Spec/PROTOCOL.md` §8).
+    /// - Parameters:
+    ///   - envelope: the envelope, decoded.
+    ///   - now: the current time, for offer expiry and the timers the actions set.
+    ///   - screen: the embedding agent's own check of a message the transition table and
+    ///     the content rules admit (for example, a company verifying a consent grant's token). It
+    ///     runs after those rules and before the message changes anything; an error it returns
+    ///     rejects the message exactly as a broken content rule would, so a rejected message changes
+    ///     nothing but the reply (`Spec/PROTOCOL.md` §8).
+    /// - Returns: what the embedding agent must do, in order.
     public mutating func messageReceived(
         _ envelope: Envelope, now: Instant, screen: (Envelope) -> ParleyError? = { _ in nil }
     ) -> [SessionAction] {
@@ -373,7 +377,11 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
 
     /// Consumes one transport event: a decoded envelope, or input that could not be decoded.
     ///
-    /// - Parameter screen: as for ``messageReceived(_:now:screen:)``.
+    /// - Parameters:
+    ///   - event: what the transport delivered.
+    ///   - now: the current time.
+    ///   - screen: as for ``messageReceived(_:now:screen:)``.
+    /// - Returns: what the embedding agent must do, in order.
     public mutating func consume(
         _ event: TransportEvent, now: Instant, screen: (Envelope) -> ParleyError? = { _ in nil }
     ) -> [SessionAction] {

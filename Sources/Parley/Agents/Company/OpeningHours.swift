@@ -1,6 +1,19 @@
 /// A day of the week.
 public enum Weekday: Int, Hashable, Sendable, Codable, CaseIterable, Comparable {
-    case monday = 1, tuesday, wednesday, thursday, friday, saturday, sunday
+    /// Monday, raw value 1 (ISO 8601 numbers the days from Monday).
+    case monday = 1
+    /// Tuesday, raw value 2.
+    case tuesday
+    /// Wednesday, raw value 3.
+    case wednesday
+    /// Thursday, raw value 4.
+    case thursday
+    /// Friday, raw value 5.
+    case friday
+    /// Saturday, raw value 6.
+    case saturday
+    /// Sunday, raw value 7.
+    case sunday
 
     /// Monday to Friday.
     public static let workdays: Set<Weekday> = [.monday, .tuesday, .wednesday, .thursday, .friday]
