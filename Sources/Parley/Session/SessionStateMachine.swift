@@ -11,7 +11,10 @@
 /// ``ParleyError`` with fault ``ParleyError/Fault/local``; one the peer sends against them is
 /// answered with an `error` message and reported as a `rejected` action.
 ///
-/// The machine is `Codable`: store it, and resume the session in another process.
+/// The machine is `Codable`: store it, and resume the session in another process. The stored
+/// form is not a protocol format (envelopes inside it are stored as their wire JSON; other
+/// values as Swift encodes them): before 1.0 it may change in any minor version, so resume a
+/// stored session with the same version of Parley that stored it.
 public struct SessionStateMachine: Hashable, Sendable, Codable {
     /// Tunables, with the spec's defaults (`Spec/PROTOCOL.md` §4.4, §9).
     ///
