@@ -14,6 +14,11 @@
 # "Unreleased"). The dump is deterministic: declarations are sorted, source locations, imports,
 # mangled names and compiler-synthesised members are left out, so the same code and toolchain
 # always give the same files. It needs no git history or tag, so it runs on a fresh clone.
+#
+# Why not `swift package diagnose-api-breaking-changes <tag>`: it needs the baseline revision in
+# the clone (a shallow CI checkout has none, and there is no tag before 0.1.0), builds the whole
+# package a second time at that revision (3 minutes here, against ~10 s for this check once the
+# package is built), and reports only breakage, so additions slip in unrecorded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +27,7 @@ case "${1:-}" in
     "") ;;
     --update) mode=update ;;
     -h | --help)
-        sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *)
@@ -53,10 +58,45 @@ for module in "${modules[@]}"; do
     "$digester" -dump-sdk -module "$module" -I "$search" -target "$triple" \
         -swift-only -avoid-location -avoid-tool-args -o "$work/$module.json"
     python3 - "$work/$module.json" "$module" "$toolchain" > "$work/$module.txt" <<'PY'
-import json, re, sys
+import json, re, subprocess, sys
 
 path, module, toolchain = sys.argv[1:4]
 root = json.load(open(path))["ABIRoot"]
+
+# The digester's JSON says whether a function throws but not whether it is `async`, nor its
+# thrown type; the demangled symbol says both. Demangle every function's name in one run.
+def mangled_functions(node):
+    if node.get("kind") in ("Function", "Constructor") and node.get("mangledName"):
+        yield node["mangledName"]
+    for child in node.get("children", []):
+        yield from mangled_functions(child)
+
+names = sorted(set(mangled_functions(root)))
+demangled = subprocess.run(["swift", "demangle"], input="\n".join(names) + "\n", capture_output=True, text=True,
+                           check=True).stdout.splitlines()
+DEMANGLED = dict(zip(names, demangled)) if len(demangled) == len(names) else {}
+if not DEMANGLED:
+    sys.exit("swift demangle did not answer one line per symbol")
+
+def effects(node):
+    """`async`, `throws` or `throws(E)` as the function's own declaration has them (not its closures')."""
+    text = DEMANGLED.get(node.get("mangledName", ""), "")
+    start = text.find("(")
+    if start < 0:
+        return []
+    depth = 0
+    for index in range(start, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[index], 0)
+        if depth == 0:
+            break
+    suffix = text[index + 1:].split(" -> ")[0]
+    found = []
+    if re.search(r"\basync\b", suffix):
+        found.append("async")
+    thrown = re.search(r"\bthrows(\([^)]*\))?", suffix)
+    if thrown:
+        found.append(short(thrown.group(0)))
+    return found
 
 # Marker protocols every type has, or that depend on the compiler version rather than the code.
 IGNORED_CONFORMANCES = {"Copyable", "Escapable", "SendableMetatype", "BitwiseCopyable"}
@@ -78,7 +118,9 @@ def attributes(node):
         kept.append("deprecated")
     if node.get("static"):
         kept.append("static")
-    if node.get("throwing"):
+    if node.get("kind") in ("Function", "Constructor"):
+        kept += effects(node)
+    elif node.get("throwing"):
         kept.append("throws")
     if node.get("funcSelfKind") == "Mutating":
         kept.append("mutating")
@@ -128,10 +170,15 @@ def visit(node, owner):
             and result.get("name") == "Optional" else ""
         lines.append(f"{label}{failable} {full}{generic(node)} {signature}{returns}{attributes(node)}")
     elif kind == "Var" and declkind == "EnumElement":
-        # Printed as `(Owner.Type) -> (Payload) -> Owner`: keep the payload only.
-        case_type = type_of(children[0]) if children else ""
-        parts = case_type.split(" -> ")
-        payload = " " + " -> ".join(parts[1:-1]) if len(parts) > 2 else ""
+        # The case's type is `(Owner.Type) -> (Payload) -> Owner`; the payload's own node keeps
+        # the associated values' labels, which the printed function type drops.
+        payload = ""
+        outer = children[0] if children else {}
+        inner = outer.get("children", [{}])[0] if outer.get("kind") == "TypeFunc" else {}
+        if inner.get("kind") == "TypeFunc" and len(inner.get("children", [])) > 1:
+            payload = " " + type_of(inner["children"][1])
+            if not payload.startswith(" ("):
+                payload = f" ({payload.strip()})"
         lines.append(f"case {full}{payload}{attributes(node)}")
     elif kind == "Var":
         accessors = [a.get("accessorKind", a.get("name", "").lower()) for a in node.get("accessors", [])]
