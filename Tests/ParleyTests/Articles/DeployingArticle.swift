@@ -69,7 +69,7 @@ enum DeployingArticle {
         let transport = HTTPClientTransport(endpoint: company.endpoint, agent: "assistant.example/lisa")
 
         let clock = SystemClock()
-        let berlin = LocalTime(timeZone: company.document.timeZone)!
+        let berlin = LocalTime(timeZone: "Europe/Berlin")!  // the person's time zone
         let today = berlin.components(of: clock.now)
         let tomorrow = LocalDate(year: today.year, month: today.month, day: today.day)!.next
         let assistant = CustomerAgent(
