@@ -48,7 +48,11 @@ public struct ScriptedSession: Sendable {
     private let codec = WireCodec()
 
     /// The instant the suite writes into `sentAt`. Receivers must not decide anything on it.
-    public let clock: Instant
+    public let now: Instant
+
+    /// The instant the suite writes into `sentAt`: an `Instant`, not a clock, hence the new name.
+    @available(*, deprecated, renamed: "now")
+    public var clock: Instant { now }
 
     /// Starts a session in which the suite plays `role`, writing `now` into `sentAt`.
     public init(role: Role, session: SessionID, local: AgentID, peer: AgentID, now: Instant) {
@@ -56,7 +60,7 @@ public struct ScriptedSession: Sendable {
         self.session = session
         self.local = local
         self.peer = peer
-        self.clock = now
+        self.now = now
     }
 
     /// The agreement digest so far (lowercase hex).
@@ -87,7 +91,7 @@ public struct ScriptedSession: Sendable {
     public func crafted(_ message: Message, id: MessageID, sequence: Int, inReplyTo: MessageID? = nil, version: Int = 1) -> Envelope {
         Envelope(
             version: version, id: id, session: session, from: local, to: peer, sequence: sequence, acknowledged: received,
-            inReplyTo: inReplyTo, sentAt: clock, message: message)
+            inReplyTo: inReplyTo, sentAt: now, message: message)
     }
 
     /// Reserves the next sequence number for crafted bytes the peer will consume (§8).

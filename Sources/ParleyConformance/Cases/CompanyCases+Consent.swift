@@ -93,7 +93,7 @@ extension CompanyCases {
                 guard let key = context.profile.customerSigningKey else { throw ConformanceSkip("the profile has no customerSigningKey") }
                 var (session, request) = try await context.reachConsentRequested()
                 let grant = context.grant(for: request).signed(
-                    with: key, session: session.session, customer: session.local, company: session.peer, grantedAt: session.clock,
+                    with: key, session: session.session, customer: session.local, company: session.peer, grantedAt: session.now,
                     transcriptDigest: session.agreementDigest)
                 try await context.send(.consentGrant(grant), in: &session)
                 if let reply = try await context.nextIfAny(in: &session) {
@@ -112,7 +112,7 @@ extension CompanyCases {
                 }
                 let (session, confirm) = try await context.reachBooked()
                 let envelope = Envelope(
-                    id: "confirm", session: session.session, from: session.peer, to: session.local, sequence: 1, sentAt: session.clock,
+                    id: "confirm", session: session.session, from: session.peer, to: session.local, sequence: 1, sentAt: session.now,
                     message: .confirm(confirm))
                 do {
                     _ = try SignedReceipt.booking(from: envelope, trusting: [key])

@@ -29,7 +29,7 @@ extension CompanyCases {
                 try await context.send(.close(.init(outcome: "done")), in: &first)
                 // A customer restarted with the same ids: same session, same message ids, a later sentAt.
                 var again = ScriptedSession(
-                    role: .customer, session: first.session, local: first.local, peer: first.peer, now: first.clock.adding(seconds: 60))
+                    role: .customer, session: first.session, local: first.local, peer: first.peer, now: first.now.adding(seconds: 60))
                 let hello = again.envelope(.hello(.init(role: .customer)))
                 try await context.send(hello)
                 try await context.expect([.hello], in: &again, after: hello, what: "a hello opening a new session under an ended one's id")

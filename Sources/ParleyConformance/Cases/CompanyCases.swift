@@ -27,7 +27,7 @@ enum CompanyCases {
         // Put `session` first (so even a truncated prefix names it) and leave `seq` out (so nothing is consumed, §8).
         let text =
             "{\"session\":\"\(session.session)\",\"from\":\"\(session.local)\",\"to\":\"\(session.peer)\",\"parley\":1,\"id\":\"g-1\","
-            + "\"sentAt\":\"\(session.clock.rfc3339)\",\"type\":\"request\",\"body\":{\"service\":\"haircut-women\",\"windows\":[]}}"
+            + "\"sentAt\":\"\(session.now.rfc3339)\",\"type\":\"request\",\"body\":{\"service\":\"haircut-women\",\"windows\":[]}}"
         return Array(transform(text).utf8)
     }
 

@@ -14,6 +14,7 @@ struct ArticleCodeTests {
         "Sources/Parley/Parley.docc/BuildAPersonsAssistant.md",
         "Sources/Parley/Parley.docc/ConsentTokensAndReceipts.md",
         "Sources/Parley/Parley.docc/HowASessionWorks.md",
+        "Sources/Parley/Parley.docc/Deploying.md",
         "Sources/ParleyConformance/ParleyConformance.docc/TestingWithTheConformanceKit.md",
         "Sources/ParleyConformance/ParleyConformance.docc/TestingABookingStore.md",
     ]

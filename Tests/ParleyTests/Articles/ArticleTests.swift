@@ -91,6 +91,42 @@ struct ArticleTests {
         #expect(walk.smsToken.id == walk.token.id)
     }
 
+    @Test("Deploying: a salon on the real clock behind an HTTP server; an assistant discovers it over HTTP and books tomorrow")
+    func deployingOverHTTP() async throws {
+        let binding = DeployingArticle.companyBinding()
+        let server = try LoopbackHTTPServer { request in
+            await DeployingArticle.handle(
+                method: request.method, target: request.target, headers: request.headers, body: request.body,
+                peerAddress: request.client ?? "unknown", binding: binding)
+        }
+        defer { server.stop() }
+        let before = SystemClock().now
+        let outcome = try await DeployingArticle.book(at: server.baseURL)
+        let booking = try #require(outcome.booking, "\(outcome)")
+        let start = booking.confirmation.slot.start
+        #expect(start > before && start.seconds(to: before.adding(minutes: 3 * 24 * 60)) > 0, "\(start) is not tomorrow")
+        #expect((10..<12).contains(Self.berlin.components(of: start).hour), "\(start) is outside 10:00-12:00 in Berlin")
+        #expect(await binding.agent.consentedData(for: booking.reference).map(\.disclosedFields) == [[.givenName]])
+
+        // The host's own body limit: one byte over the binding's maximum is refused before the binding.
+        let tooLarge = await DeployingArticle.handle(
+            method: "POST", target: "/parley", headers: [("Content-Type", ParleyHTTP.envelopeMediaType)],
+            body: Array(repeating: 0x20, count: binding.configuration.maximumBodyBytes + 1), peerAddress: "192.0.2.1",
+            binding: binding)
+        #expect(tooLarge.status == 413)
+        // The limits the article sets are the binding's.
+        #expect(binding.configuration.openSessionsPerClient == 200)
+        #expect(binding.configuration.requestsPerSecondPerClient == 20)
+
+        // After shutdown a poll with nothing to collect is answered at once with 204 instead of being parked.
+        await DeployingArticle.stop(binding)
+        let poll = await binding.respond(
+            to: ParleyHTTPRequest(
+                method: "GET", target: "/parley/sessions/\(booking.session)/messages?after=1000&wait=30",
+                headers: [(ParleyHTTP.agentHeader, "assistant.example/lisa")], client: "127.0.0.1"))
+        #expect(poll.status == 204)
+    }
+
     @Test("A session by hand: two state machines reach `requested`, and an out-of-turn message is refused")
     func sessionByHand() throws {
         let (customer, company, sent) = try SessionArticle.drive()
