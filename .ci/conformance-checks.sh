@@ -40,7 +40,7 @@ echo "== conformance: parley serve --role customer --scenario haircut"
 run 0 serve-customer customer "$parley serve --role customer --scenario haircut"
 
 echo "== conformance: independent Python peers over stdio, on the real clock (Tests/interop/stdio_peers.py)"
-python3 -c 'import rfc8785' 2>/dev/null || python3 -m pip install --quiet rfc8785
+python3 -c 'import rfc8785, cryptography' 2>/dev/null || python3 -m pip install --quiet rfc8785 cryptography
 python3 Tests/interop/stdio_peers.py customer -- "$parley" serve --role company --scenario salon 2>"$work/py-customer.err" | tail -n 1 \
     || { cat "$work/py-customer.err"; exit 1; }
 python3 Tests/interop/stdio_peers.py company -- "$parley" serve --role customer --scenario haircut 2>"$work/py-company.err" | tail -n 1 \

@@ -11,8 +11,10 @@ only the given name. It checks the confirm's agreement digest (§5.6) and that e
 confirm states equals the accepted proposal (§7).
 
 `company` plays a salon against the customer COMMAND starts: it offers the first slot of the
-customer's first window, asks for the given name, and confirms with its own agreement digest; the
-customer must close with `booked`.
+customer's first window, asks for the given name, and confirms with its own agreement digest,
+signed with a fresh Ed25519 key (PROTOCOL.md §5.7) whose public key it appends to COMMAND as
+`--company-key HEX`, the option `parley serve --role customer` takes; the customer must close
+with `booked`.
 
 Neither uses a fixed date: both take "now" from the system clock, as peers in the field do.
 Exit status 0 when booked as expected, 1 otherwise.
@@ -28,6 +30,8 @@ import time
 import zoneinfo
 
 import rfc8785
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from http_client import mint_token  # noqa: E402  (the CONSENT.md §3 token format, shared)
@@ -180,9 +184,16 @@ def play_customer(command):
             fail("the company sent %s: %s" % (kind, json.dumps(body)))
 
 
+def b64url(data):
+    return __import__("base64").urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
 def play_company(command):
     me = "salon.example/bot"
-    peer = Peer(command, me, "assistant.example/lisa")
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    kid = b64url(hashlib.sha256(('{"crv":"Ed25519","kty":"OKP","x":"%s"}' % b64url(public)).encode()).digest())
+    peer = Peer(command + ["--company-key", public.hex()], me, "assistant.example/lisa")
     hello = peer.next()
     if hello["type"] != "hello" or hello["body"].get("role") != "customer":
         fail("expected the customer's hello, got %s" % json.dumps(hello))
@@ -220,6 +231,9 @@ def play_company(command):
                        "status": "booked", "proposal": proposal["id"], "heldFor": name}
             for member in ("service", "slot", "timeZone", "price", "cancellation", "location"):
                 confirm[member] = proposal[member]
+            statement = {"context": "parley-confirm/1", "session": peer.session, "company": me, "customer": peer.other,
+                         "confirm": confirm}
+            confirm = dict(confirm, signature={"kid": kid, "sig": b64url(key.sign(rfc8785.dumps(statement)))})
             peer.send("confirm", confirm, message["id"])
         elif kind == "close":
             peer.stop()
