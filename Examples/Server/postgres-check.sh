@@ -71,6 +71,11 @@ grep -q 'Test "passes every check of the booking store contract" passed' "$work/
     { echo "postgres-check: the contract test did not pass (or did not run)" >&2; exit 1; }
 if grep -qE "✘|skipped" "$work/test.log"; then echo "postgres-check: a PostgreSQL test failed or was skipped" >&2; exit 1; fi
 
+echo "== postgres: the rest of Examples/Server's tests (real HTTP through Hummingbird, A2A, bad input)"
+swift test --package-path "$server_package" --skip-build --skip ParleyPostgresTests >"$work/server-tests.log" 2>&1 ||
+    { cat "$work/server-tests.log"; echo "postgres-check: an Examples/Server test failed" >&2; exit 1; }
+grep -E "^✔ Test run|Executed .* tests" "$work/server-tests.log" | tail -n 2
+
 server="$(swift build --package-path "$server_package" --show-bin-path)/parley-server"
 parley="$(swift build --package-path "$root" --show-bin-path)/parley"
 now=2026-05-02T09:00:00Z
