@@ -50,12 +50,14 @@ let package = Package(
             name: "ParleyFuzzTargets", dependencies: ["Parley", "ParleyCrypto"], path: "Tests/Fuzz/Targets", swiftSettings: strictSettings),
         .executableTarget(
             name: "parley-fuzz", dependencies: ["ParleyFuzzTargets"], path: "Tests/Fuzz/Driver", swiftSettings: strictSettings),
+        .target(name: "ParleyTestSupport", dependencies: ["Parley"], path: "Tests/Support", swiftSettings: strictSettings),
         .testTarget(name: "ParleyCryptoTests", dependencies: ["ParleyCrypto"], swiftSettings: strictSettings),
         .testTarget(
-            name: "ParleyTests", dependencies: ["Parley", "ParleyCrypto", "ParleyScenarios", "ParleyFuzzTargets"],
+            name: "ParleyTests", dependencies: ["Parley", "ParleyCrypto", "ParleyScenarios", "ParleyFuzzTargets", "ParleyTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "ParleyConformanceTests", dependencies: ["ParleyConformance", "Parley", "ParleyScenarios"], swiftSettings: strictSettings),
+            name: "ParleyConformanceTests", dependencies: ["ParleyConformance", "Parley", "ParleyScenarios", "ParleyTestSupport"],
+            swiftSettings: strictSettings),
     ]
         + examples.map {
             .executableTarget(name: $0.name, dependencies: ["Parley", "ParleyScenarios"], path: $0.path, swiftSettings: strictSettings)

@@ -8,6 +8,11 @@ import Parley
 
 /// Output helpers for the command-line tool: results to standard output, diagnostics to standard error.
 enum Console {
+    /// Writes `text` and a newline to standard output, unbuffered (for results scripts read).
+    static func output(_ text: String) {
+        write(fd: 1, text + "\n")
+    }
+
     /// Writes `text` and a newline to standard error.
     static func error(_ text: String) {
         write(fd: 2, text + "\n")

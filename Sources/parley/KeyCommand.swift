@@ -46,27 +46,27 @@ enum KeyCommand {
         switch arguments.first {
         case "new":
             _ = try Options(rest, for: new)
-            TokenCommand.writeOutput(SigningKey().seed.hexText)
+            Console.output(SigningKey().seed.hexText)
         case "public":
             let options = try Options(rest, for: publicKey)
-            TokenCommand.writeOutput(try seed(options).publicKey.hex)
+            Console.output(try seed(options).publicKey.hex)
         case "sign":
             let options = try Options(rest, for: sign)
             let key = try seed(options)
             guard let message = file(options) else { return ExitStatus.noInput }
-            TokenCommand.writeOutput(key.signature(for: message).base64URL)
+            Console.output(key.signature(for: message).base64URL)
         case "verify":
             let options = try Options(rest, for: verify)
             let key = try options.required("--public") { PublicSigningKey(hex: $0) }
             let signature = try options.required("--signature") { Signature(base64URL: $0) }
             guard let message = file(options) else { return ExitStatus.noInput }
             guard key.isValidSignature(signature, for: message) else {
-                TokenCommand.writeOutput("invalid")
+                Console.output("invalid")
                 return ExitStatus.failure
             }
-            TokenCommand.writeOutput("valid")
+            Console.output("valid")
         case "help", "--help", "-h":
-            TokenCommand.writeOutput(usage)
+            Console.output(usage)
         case nil: throw CommandLineExit.usage(command: "parley key", message: "missing subcommand: new, public, sign or verify")
         case let other?: throw CommandLineExit.usage(command: "parley key", message: "unknown subcommand '\(other)'")
         }

@@ -47,7 +47,7 @@ enum ReceiptCommand {
             }
             return check(bytes, trusted: trusted)
         case "help", "--help", "-h":
-            TokenCommand.writeOutput(usage)
+            Console.output(usage)
             return ExitStatus.success
         case nil: throw CommandLineExit.usage(command: "parley receipt", message: "missing subcommand: verify")
         case let other?: throw CommandLineExit.usage(command: "parley receipt", message: "unknown subcommand '\(other)'")
@@ -60,7 +60,7 @@ enum ReceiptCommand {
         do {
             receipt = try SignedReceipt(json: bytes)
         } catch {
-            TokenCommand.writeOutput("invalid: not a receipt (\(error.code): \(error.message))")
+            Console.output("invalid: not a receipt (\(error.code): \(error.message))")
             return ExitStatus.failure
         }
         do {
@@ -79,10 +79,10 @@ enum ReceiptCommand {
                     + "\(consent.map { "\($0.fields.map(\.rawValue).joined(separator: ",")) for \($0.purpose) until \($0.expiresAt), given \($0.grantedAt)" } ?? "")"
             }
             let source = trusted == nil ? " (key taken from the receipt: compare it with the signer's)" : ""
-            TokenCommand.writeOutput("valid \(subject), session \(receipt.session), signed by key \(key.keyID)\(source)")
+            Console.output("valid \(subject), session \(receipt.session), signed by key \(key.keyID)\(source)")
             return ExitStatus.success
         } catch {
-            TokenCommand.writeOutput("invalid: \(error.code): \(error.message)")
+            Console.output("invalid: \(error.code): \(error.message)")
             return ExitStatus.failure
         }
     }

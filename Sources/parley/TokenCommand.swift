@@ -59,13 +59,13 @@ enum TokenCommand {
             case "inspect": try inspect(Options(rest, for: inspect))
             case "verify": return try verify(Options(rest, for: verify))
             case "help", "--help", "-h":
-                writeOutput(usage)
+                Console.output(usage)
             case nil: throw CommandLineExit.usage(command: "parley token", message: "missing subcommand")
             case let other?: throw CommandLineExit.usage(command: "parley token", message: "unknown subcommand '\(other)'")
             }
             return ExitStatus.success
         } catch let error as ParleyError {
-            writeError("error: \(error)")
+            Console.error("error: \(error)")
             return ExitStatus.failure
         }
     }
@@ -82,7 +82,7 @@ enum TokenCommand {
             session: try options.value("--session", { SessionID(rawValue: $0) }),
             retention: try options.value("--retention", RetentionPeriod.init(iso8601:)))
         guard !scope.purposes.isEmpty, !scope.fields.isEmpty else { throw options.mistake("mint needs --purpose and --field") }
-        writeOutput(try ConsentIssuer(agent: location, rootKey: key).mint(id: id, scope: scope).serialized)
+        Console.output(try ConsentIssuer(agent: location, rootKey: key).mint(id: id, scope: scope).serialized)
     }
 
     private static func attenuate(_ options: Options) throws {
@@ -97,14 +97,14 @@ enum TokenCommand {
         if let session = try options.value("--session", { SessionID(rawValue: $0) }) { caveats.append(.session(session)) }
         if let retention = try options.value("--retention", RetentionPeriod.init(iso8601:)) { caveats.append(.retention(retention)) }
         guard !caveats.isEmpty else { throw options.mistake("attenuate needs at least one caveat option") }
-        writeOutput(token.attenuated(by: caveats).serialized)
+        Console.output(token.attenuated(by: caveats).serialized)
     }
 
     private static func inspect(_ options: Options) throws {
         let token = try ConsentToken(serialized: options.positional[0])
         var lines = ["id: \(token.id)", "location: \(token.location?.rawValue ?? "")", "caveats:"]
         lines += token.caveatTexts.map { "  \($0)" }
-        writeOutput(lines.joined(separator: "\n"))
+        Console.output(lines.joined(separator: "\n"))
     }
 
     private static func verify(_ options: Options) throws -> Int32 {
@@ -121,26 +121,7 @@ enum TokenCommand {
         let issuer = ConsentIssuer(agent: token.location ?? "unknown", rootKey: key, revocations: RevocationList(revoked))
         let use = ConsentUse(audience: audience, purpose: purpose, fields: fields, at: instant, session: session, retention: retention)
         try issuer.verify(token, for: use)
-        writeOutput("ok: token \(token.id) allows \(purpose) use of [\(fields.map(\.rawValue).sorted().joined(separator: ","))]")
+        Console.output("ok: token \(token.id) allows \(purpose) use of [\(fields.map(\.rawValue).sorted().joined(separator: ","))]")
         return ExitStatus.success
-    }
-
-    static func writeOutput(_ text: String) { write(text + "\n", to: 1) }
-    static func writeError(_ text: String) { write(text + "\n", to: 2) }
-
-    private static func write(_ text: String, to descriptor: Int32) {
-        var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                #if canImport(Glibc)
-                    let written = Glibc.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-                #else
-                    let written = Darwin.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-                #endif
-                guard written > 0 else { return }
-                offset += written
-            }
-        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Parley
 import ParleyConformance
 import ParleyScenarios
+import ParleyTestSupport
 import Testing
 
 /// The whole company suite over the HTTP binding (`Spec/HTTP.md`): for each case a fresh salon

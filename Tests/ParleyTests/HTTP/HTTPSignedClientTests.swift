@@ -1,5 +1,6 @@
 import Foundation
 import ParleyScenarios
+import ParleyTestSupport
 import Testing
 
 @testable import Parley

@@ -1,5 +1,5 @@
 import Foundation
-import Parley
+public import Parley
 
 #if canImport(Glibc)
     import Glibc
@@ -7,18 +7,20 @@ import Parley
     import Darwin
 #endif
 
-/// (A copy of the one in ParleyTests: test targets cannot share sources.)
 /// A tiny HTTP/1.1 server on 127.0.0.1 with plain sockets, for testing the client transport
 /// without any package: one request per connection (`Connection: close`), body by `Content-Length`.
 /// `handler` answers each request; by default it hands it to a ``CompanyHTTPBinding``.
-final class LoopbackHTTPServer: @unchecked Sendable {
-    typealias Handler = @Sendable (ParleyHTTPRequest) async -> ParleyHTTPResponse?
-    let port: UInt16
+public final class LoopbackHTTPServer: @unchecked Sendable {
+    /// Answers one request; `nil` closes the connection without a response.
+    public typealias Handler = @Sendable (ParleyHTTPRequest) async -> ParleyHTTPResponse?
+    /// The loopback port it listens on.
+    public let port: UInt16
     private let listener: Int32
     private let lock = NSLock()
     private var stopped = false
 
-    init(handler: @escaping Handler) throws {
+    /// Starts listening on a free loopback port.
+    public init(handler: @escaping Handler) throws {
         #if canImport(Glibc)
             let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -58,13 +60,16 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         thread.start()
     }
 
-    convenience init(binding: CompanyHTTPBinding) throws {
+    /// Starts a server that hands every request to `binding`.
+    public convenience init(binding: CompanyHTTPBinding) throws {
         try self.init { await binding.respond(to: $0) }
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// `http://127.0.0.1:PORT`.
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    func stop() {
+    /// Stops listening; connections in progress finish.
+    public func stop() {
         lock.withLock { stopped = true }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
