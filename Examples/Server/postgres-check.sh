@@ -2,7 +2,7 @@
 # PostgreSQL check for Examples/Server, self-contained: installs PostgreSQL from Debian's packages
 # if its server is missing, creates a throwaway cluster in a temporary directory (its own data
 # directory, loopback only, a free port, trust auth, run as the `postgres` user when we are root,
-# since PostgreSQL refuses to run as root), then
+# since PostgreSQL refuses to run as root; pg-cluster.sh, shared with fleet-check.sh), then
 #   1. runs the PostgresBookingStore tests (the booking store contract against this database),
 #   2. starts `parley-server --database`, books the S1 haircut at 10:00 with `parley book`,
 #      kills the server with SIGKILL, starts a new one on the same database and checks that the
@@ -14,52 +14,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 server_package="$(pwd)"
 root="$(cd ../.. && pwd)"
 
-find_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
-bindir="$(find_bindir)"
-if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ] || [ ! -x "$bindir/postgres" ]; then
-    echo "== postgres: installing PostgreSQL from Debian's packages"
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    # No default cluster: nothing may keep running after this script.
-    $sudo mkdir -p /etc/postgresql-common
-    [ -f /etc/postgresql-common/createcluster.conf ] || echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.conf >/dev/null
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
-    bindir="$(find_bindir)"
-fi
-[ -x "$bindir/initdb" ] || { echo "postgres-check: no PostgreSQL server binaries found" >&2; exit 1; }
-echo "== postgres: $("$bindir/postgres" --version)"
-
-work="$(mktemp -d /tmp/parley-postgres.XXXXXX)"
-as_owner=()
-if [ "$(id -u)" -eq 0 ]; then
-    id postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
-    chown postgres "$work"
-    as_owner=(runuser -u postgres --)
-fi
-pids=()
-cleanup() {
-    status=$?
-    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-    if [ -f "$work/data/postmaster.pid" ]; then
-        "${as_owner[@]}" "$bindir/pg_ctl" -D "$work/data" -m immediate -w stop >/dev/null 2>&1 || true
-    fi
-    rm -rf "$work"
-    [ "$status" -eq 0 ] || echo "postgres-check: FAILED (status $status)" >&2
-}
-trap cleanup EXIT
-trap "exit 130" INT TERM
-
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-echo "== postgres: initdb and start on 127.0.0.1:$port (data in $work)"
-"${as_owner[@]}" "$bindir/initdb" -D "$work/data" -U parley --auth=trust -E UTF8 --no-locale >"$work/initdb.log" 2>&1 ||
-    { cat "$work/initdb.log"; exit 1; }
-"${as_owner[@]}" "$bindir/pg_ctl" -D "$work/data" -l "$work/postgres.log" -w -t 30 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $work -c fsync=off -c synchronous_commit=off -c max_connections=200" start >/dev/null ||
-    { cat "$work/postgres.log"; exit 1; }
-psql_() { psql -h 127.0.0.1 -p "$port" -U parley -X -q -t -A "$@"; }
+check_name=postgres-check
+# shellcheck source=pg-cluster.sh
+source ./pg-cluster.sh
+pg_cluster_start
 psql_ -d postgres -c "CREATE DATABASE parley_test" >/dev/null
-export PARLEY_TEST_DATABASE_URL="postgres://parley@127.0.0.1:$port/parley_test"
+export PARLEY_TEST_DATABASE_URL="$(pg_url parley_test)"
 
 echo "== postgres: building Examples/Server and parley"
 swift build --package-path "$server_package" --build-tests 2>&1 | tail -n 1

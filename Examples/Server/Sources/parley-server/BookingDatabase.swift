@@ -40,6 +40,12 @@ final class BookingDatabase: Sendable {
         return Salons.restaurant(store: store, prefix: Self.prefix())
     }
 
+    /// The barber of the fleet check (`Fleet.live(on:)`) on the database: 40 slots on `day`.
+    func fleet(on day: ScenarioDay) async -> CompanyAgent {
+        let store = await open(company: "barber.example/bot", hours: Fleet.openingHours(on: day), diary: [])
+        return Fleet.company(store: store, prefix: Self.prefix())
+    }
+
     /// Stops the connection pool.
     func close() async {
         running.cancel()

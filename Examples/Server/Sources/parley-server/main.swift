@@ -4,7 +4,8 @@
 //
 // Like `parley serve`, it runs on the system clock and lays the scenario's calendar out from
 // tomorrow (Europe/Berlin): open 14 days, the S1 diary tomorrow. `--now` starts the clock at a
-// fixed instant instead (it then advances in real time), for reproducible runs.
+// fixed instant instead (it then advances in real time), for reproducible runs. `--scenario fleet`
+// is the barber of Examples/Server/fleet-check.sh: one chair, exactly 40 slots, tomorrow only.
 //
 // Identity (Spec/HTTP.md §7): `--signing-key HEX` (a 32-byte Ed25519 seed, as `parley key new`
 // prints; repeat it during a key rotation, current key first) signs the discovery document and
@@ -18,7 +19,7 @@ import ParleyScenarios
 import ParleyServer
 
 let usage = """
-    usage: parley-server [--host 127.0.0.1] [--port 8080] --scenario salon|restaurant [--now RFC3339]
+    usage: parley-server [--host 127.0.0.1] [--port 8080] --scenario salon|restaurant|fleet [--now RFC3339]
                          [--requests-per-second N (0: no limit)] [--sessions-per-client N]
                          [--signing-key SEED-HEX …] [--customer-key AGENT=PUBLIC-HEX …] [--require-signatures]
                          [--origin https://HOST[:PORT]]
@@ -88,6 +89,7 @@ let agent: CompanyAgent
 switch scenario {
 case "salon": agent = await database?.salon(from: tomorrow) ?? Salons.liveSalon(from: tomorrow).0
 case "restaurant": agent = await database?.restaurant(from: tomorrow) ?? Salons.liveRestaurant(from: tomorrow).0
+case "fleet": agent = await database?.fleet(on: tomorrow) ?? Fleet.live(on: tomorrow).0
 default: fail("unknown scenario '\(scenario)'")
 }
 let binding = CompanyHTTPBinding(
