@@ -350,6 +350,7 @@ public final class CompanyHTTPBinding: Sendable {
         switch result {
         case .unknown: return .problem(404, "not-found", "no such session for this agent")
         case .overloaded: return .problem(503, "overloaded", "too many polls are waiting", headers: ["Retry-After": "1"])
+        case .unavailable: return .problem(503, "unavailable", "the session store failed", headers: ["Retry-After": "1"])
         case .nothing: return ParleyHTTPResponse(status: 204, headers: ["Cache-Control": "no-store"])
         case .envelopes(let envelopes): return batch(envelopes)
         }
@@ -375,7 +376,7 @@ actor HTTPOutbox {
     static let recheckInterval = 1
 
     enum Result: Sendable {
-        case unknown, overloaded, nothing
+        case unknown, overloaded, nothing, unavailable
         case envelopes([Envelope])
     }
 
@@ -398,8 +399,7 @@ actor HTTPOutbox {
     }
 
     func collect(session: SessionID, peer: AgentID, after: Int, wait: Int, parkedLimit: Int) async -> Result {
-        guard let ready = await agent.envelopes(sentIn: session, to: peer, after: after) else { return .unknown }
-        if !ready.isEmpty { return .envelopes(ready) }
+        if let answer = await look(session: session, peer: peer, after: after) { return answer }
         guard wait > 0, !stopped else { return .nothing }
         guard parked < parkedLimit else { return .overloaded }
         parked += 1
@@ -409,10 +409,19 @@ actor HTTPOutbox {
             let slice = min(remaining, Self.recheckInterval)
             remaining -= slice
             await park(session, seconds: slice)
-            guard let now = await agent.envelopes(sentIn: session, to: peer, after: after) else { return .unknown }
-            if !now.isEmpty { return .envelopes(now) }
+            if let answer = await look(session: session, peer: peer, after: after) { return answer }
         }
         return .nothing
+    }
+
+    /// The answer to a poll from the store now, or `nil` when there is nothing to collect yet.
+    private func look(session: SessionID, peer: AgentID, after: Int) async -> Result? {
+        do {
+            guard let envelopes = try await agent.envelopes(sentIn: session, to: peer, after: after) else { return .unknown }
+            return envelopes.isEmpty ? nil : .envelopes(envelopes)
+        } catch {
+            return .unavailable
+        }
     }
 
     /// Waits until `session` is notified, `seconds` pass, the poll is cancelled or waiting stops.

@@ -105,8 +105,10 @@ public struct SavedSession: Sendable, Hashable {
     /// The session as bytes (UTF-8 JSON), for a store that keeps it outside the process.
     public func encoded() -> [UInt8] {
         let value = Encoded(format: Self.format, id: id, version: version, company: company)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys  // the same state gives the same bytes
         do {
-            return Array(try JSONEncoder().encode(value))
+            return Array(try encoder.encode(value))
         } catch {
             // Every member is a value the library built and encodes; nothing here can fail.
             preconditionFailure("a saved session could not be encoded: \(error)")

@@ -475,8 +475,8 @@ public actor CompanyAgent {
 
     /// The envelopes sent to `peer` in `session` with a sequence number above `sequence`, in
     /// order: what an HTTP poll collects. `nil` when the store holds no such session of `peer`.
-    func envelopes(sentIn session: SessionID, to peer: AgentID, after sequence: Int) async -> [Envelope]? {
-        guard let saved = try? await sessionStore.load(session), saved.company.openedBy == peer else { return nil }
+    func envelopes(sentIn session: SessionID, to peer: AgentID, after sequence: Int) async throws(SessionStoreError) -> [Envelope]? {
+        guard let saved = try await sessionStore.load(session), saved.company.openedBy == peer else { return nil }
         return saved.company.outbound.filter { $0.sequence > sequence }
     }
 
