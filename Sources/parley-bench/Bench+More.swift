@@ -127,7 +127,7 @@ extension Bench {
                 "after round \(round) (\(sessions) sessions opened and closed): \(mebibytes(resident))"
                     + (round > 1 ? String(format: ", growth since round %d: %@", round - 1, mebibytes(resident - previous)) : ""))
             previous = resident
-            let open = await company.sessionCount
+            let open = await company.storedSessionCount
             lines.append("  sessions still held by the agent: \(open)")
         }
         return lines
@@ -162,7 +162,7 @@ extension Bench {
             if index % step == step - 1 {
                 let resident = residentBytes()
                 peak = max(peak, resident)
-                let held = await company.sessionCount
+                let held = await company.storedSessionCount
                 let virtual = Double(Int64(index + 1) * spacingMilliseconds) / 3_600_000
                 lines.append(
                     String(

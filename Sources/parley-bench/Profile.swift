@@ -25,7 +25,7 @@ extension Bench {
         case "session":
             let company = company(limits: ServiceLimits(openSessionsPerPeer: count, openSessions: count))
             for index in 0..<count { _ = await company.handle(.envelope(hello(index)), now: now) }
-            return "\(await company.sessionCount) sessions open"
+            return "\(await company.storedSessionCount) sessions open"
         case "encode":
             let envelope = offerEnvelope()
             let codec = WireCodec()
@@ -42,5 +42,12 @@ extension Bench {
             return nil
         }
         return "done"
+    }
+}
+
+extension CompanyAgent {
+    /// Sessions held in the agent's in-memory session store, open or finished.
+    var storedSessionCount: Int {
+        get async { await (sessionStore as? InMemorySessionStore)?.count ?? 0 }
     }
 }

@@ -27,7 +27,7 @@ struct ReceiptCommandTests {
 
         let own = try #require(try KeyCommandTests.parley(["receipt", "verify", file]))
         #expect(own.status == 0, "\(own.output)\(own.error)")
-        #expect(own.output.hasPrefix("valid booking receipt: booked B-1"))
+        #expect(own.output.hasPrefix("valid booking receipt: booked B-"))
         #expect(own.output.contains("key taken from the receipt"))
         let trusted = try #require(try KeyCommandTests.parley(["receipt", "verify", file, "--public", Self.salonKey]))
         #expect(trusted.status == 0 && !trusted.output.contains("key taken from the receipt"))

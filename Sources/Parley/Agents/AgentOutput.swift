@@ -8,9 +8,21 @@ public struct AgentOutput: Sendable, Hashable {
     public var timers: [TimerRequest] = []
     /// Sessions that ended while handling the event.
     public var finished: [SessionID: SessionEnd] = [:]
+    /// Why the event could not be handled, when the agent's ``SessionStore`` failed: nothing was
+    /// changed and nothing is to be sent. Handle the event again later; a peer's retransmission
+    /// does that by itself (the HTTP binding answers `503` with `Retry-After`).
+    public var storeFailure: SessionStoreError?
+    /// Whether the agent keeps the event's session after handling it (`false` for input it
+    /// refused without opening a session).
+    var sessionKept = false
 
     /// Creates an empty output: nothing to send, no timers, no events.
     public init() {}
+
+    /// An output that only reports a failure of the session store.
+    init(storeFailure: SessionStoreError) {
+        self.storeFailure = storeFailure
+    }
 
     /// A timer change for one session.
     public struct TimerRequest: Sendable, Hashable {
@@ -39,6 +51,8 @@ public struct AgentOutput: Sendable, Hashable {
         envelopes += other.envelopes
         timers += other.timers
         finished.merge(other.finished) { _, new in new }
+        storeFailure = storeFailure ?? other.storeFailure
+        sessionKept = sessionKept || other.sessionKept
     }
 }
 

@@ -12,6 +12,9 @@ public struct ConsentedData: Sendable, CustomStringConvertible, CustomReflectabl
     public let session: SessionID?
     private let values: [DataField: String]
 
+    /// The disclosed values, for saving a session (never shown in descriptions).
+    var storedValues: [DataField: String] { values }
+
     /// Wraps disclosed `values`; throws ``ParleyError/Code/tokenFieldNotCovered`` when a value is
     /// for a field the token does not cover (the peer disclosed more than it granted), or the
     /// token's own caveat errors when they cannot be read.

@@ -12,8 +12,9 @@
 /// endpoint (`POST /parley`, one envelope in, the immediate replies out) and the poll resource
 /// (`GET /parley/sessions/{id}/messages?after=N&wait=S`) through which a customer collects the
 /// messages the company sends later. No request depends on an earlier one having reached the
-/// same instance: a session is named by its id and every poll carries its cursor, so once the
-/// agent's sessions and the outbox live in a shared store, any instance can take any request.
+/// same instance: a session is named by its id and every poll carries its cursor, and the
+/// session — with the envelopes a poll collects — lives in the agent's ``SessionStore``; with a
+/// store shared by a fleet, any instance takes any request.
 public final class CompanyHTTPBinding: Sendable {
     /// The binding's limits and paths.
     public struct Configuration: Sendable, Hashable {
@@ -76,6 +77,7 @@ public final class CompanyHTTPBinding: Sendable {
     let timers: TimerScheduler
     let sessionsByClient: ClientSessions
     let gate = SessionGate()
+    let sweep = TimerSweep()
     let discovery: [UInt8]
     let signingKey: SigningKey?
     let customerKeys: CustomerKeys
@@ -100,7 +102,7 @@ public final class CompanyHTTPBinding: Sendable {
         self.clock = clock
         self.configuration = configuration
         self.codec = codec
-        self.outbox = HTTPOutbox(retention: SessionStateMachine.Configuration().idempotencyWindow)
+        self.outbox = HTTPOutbox(agent: agent)
         self.limiter = ClientRateLimiter(rate: configuration.requestsPerSecondPerClient, burst: configuration.burstPerClient)
         self.timers = TimerScheduler(clock: clock)
         self.sessionsByClient = ClientSessions()
@@ -260,40 +262,35 @@ public final class CompanyHTTPBinding: Sendable {
 
     private func exchange(_ event: TransportEvent, client: String) async -> ParleyHTTPResponse {
         let now = clock.now
-        var output: AgentOutput
+        sweepTimers(now: now)
         var session: SessionID?
         switch event {
-        case .envelope(let envelope):
-            session = envelope.session
-            if await agent.phase(of: envelope.session) == nil, envelope.to == agent.profile.id,
-                let refusal = await admission(of: envelope, client: client, now: now)
-            {
-                output = refusal
-            } else {
-                output = await agent.handle(event, now: now)
-            }
-        case .undecodable(let error, let identified, _, _):
-            session = identified
-            output = await agent.handle(event, now: now)
-            if output.envelopes.isEmpty {
-                // Nothing in Parley can answer it (no known session): an HTTP-tier refusal.
-                return .problem(400, error.code.wireValue, error.message)
-            }
+        case .envelope(let envelope): session = envelope.session
+        case .undecodable(_, let identified, _, _): session = identified
         }
-        if let session, await agent.phase(of: session) != nil {
+        let output = await agent.handle(event, now: now) { envelope in await self.admission(of: envelope, client: client) }
+        if let failure = output.storeFailure {
+            // Nothing was changed: the client sends the same envelope again (§3.3), here or elsewhere.
+            return .problem(503, "unavailable", "the session store failed: \(failure.kind.rawValue)", headers: ["Retry-After": "1"])
+        }
+        if case .undecodable(let error, _, _, _) = event, output.envelopes.isEmpty {
+            // Nothing in Parley can answer it (no known session): an HTTP-tier refusal.
+            return .problem(400, error.code.wireValue, error.message)
+        }
+        if let session, output.sessionKept {
             if output.finished.isEmpty {
                 await sessionsByClient.note(session, client: client)
             } else {
                 await sessionsByClient.forget(session)
             }
-            await record(output, session: session)
         }
-        return batch(output.envelopes)
+        await record(output)
+        return batch(output.envelopes.filter { $0.session == session })
     }
 
     /// Refuses a new session when the HTTP client already holds `MAX_PEER_SESSIONS` open ones
     /// (the HTTP expression of "counted by the connection"); `nil` admits it.
-    private func admission(of envelope: Envelope, client: String, now: Instant) async -> AgentOutput? {
+    private func admission(of envelope: Envelope, client: String) async -> ParleyError? {
         let limit = configuration.openSessionsPerClient ?? agent.limits.openSessionsPerPeer
         let open = await sessionsByClient.sessions(of: client)
         guard open.count >= limit else { return nil }
@@ -306,20 +303,27 @@ public final class CompanyHTTPBinding: Sendable {
             }
         }
         guard stillOpen >= limit else { return nil }
-        return await agent.refuse(
-            envelope, ParleyError(.limitExceeded, "this client already holds \(stillOpen) open sessions (MAX_PEER_SESSIONS)"), now: now
-        )
+        return ParleyError(.limitExceeded, "this client already holds \(stillOpen) open sessions (MAX_PEER_SESSIONS)")
     }
 
-    /// Files the company's envelopes in the outbox (for polls) and sets the timers.
-    private func record(_ output: AgentOutput, session: SessionID) async {
-        await outbox.append(output.envelopes, session: session, ended: !output.finished.isEmpty, now: clock.now)
+    /// Wakes the polls parked for the sessions the company sent to, and sets the timers.
+    private func record(_ output: AgentOutput) async {
+        await outbox.notify(Set(output.envelopes.map(\.session)))
         for request in output.timers {
             await timers.schedule(request) { [weak self] session, timer, now in
                 guard let self else { return }
-                let fired = await self.agent.timerFired(timer, session: session, now: now)
-                await self.record(fired, session: session)
+                await self.record(await self.agent.timerFired(timer, session: session, now: now))
             }
+        }
+    }
+
+    /// Fires, in the background, the timers due in the session store, at most once per second:
+    /// those of sessions another instance served before it went away, or continued after a restart.
+    private func sweepTimers(now: Instant) {
+        Task {
+            guard await sweep.begin(at: now) else { return }
+            await record(await agent.fireDueTimers(now: now))
+            await sweep.end()
         }
     }
 
@@ -346,6 +350,7 @@ public final class CompanyHTTPBinding: Sendable {
         switch result {
         case .unknown: return .problem(404, "not-found", "no such session for this agent")
         case .overloaded: return .problem(503, "overloaded", "too many polls are waiting", headers: ["Retry-After": "1"])
+        case .unavailable: return .problem(503, "unavailable", "the session store failed", headers: ["Retry-After": "1"])
         case .nothing: return ParleyHTTPResponse(status: 204, headers: ["Cache-Control": "no-store"])
         case .envelopes(let envelopes): return batch(envelopes)
         }
@@ -362,115 +367,116 @@ extension String {
     var trimmingSpaces: String { self[...].trimmingSpaces }
 }
 
-/// The company's envelopes per session, kept so that a poll can collect the ones sent later
-/// (`Spec/HTTP.md` §3.4). Bounded: at most ``maximumPerSession`` envelopes per session, and a
-/// session is forgotten `retention` seconds after it ended.
+/// The polls parked on this instance (`Spec/HTTP.md` §3.4). The envelopes themselves live with
+/// the session in the agent's ``SessionStore``, so a poll finds what any instance sent: it is
+/// woken at once when this instance sends in its session, and looks at the store again every
+/// ``recheckInterval`` for what other instances sent.
 actor HTTPOutbox {
-    static let maximumPerSession = 512
+    /// How often a parked poll looks at the store again, in seconds.
+    static let recheckInterval = 1
 
     enum Result: Sendable {
-        case unknown, overloaded, nothing
+        case unknown, overloaded, nothing, unavailable
         case envelopes([Envelope])
     }
 
-    private struct Entry {
-        var peer: AgentID
-        var envelopes: [Envelope] = []
-        var endedAt: Instant?
-        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
-    }
-
-    private let retention: Int64
+    private let agent: CompanyAgent
     private var stopped = false
-    private var entries: [SessionID: Entry] = [:]
-    private var ended: [(SessionID, Instant)] = []
+    private var waiters: [SessionID: [UInt64: CheckedContinuation<Void, Never>]] = [:]
     private var parked = 0
     private var nextWaiter: UInt64 = 0
 
-    init(retention: Int64) {
-        self.retention = retention
+    init(agent: CompanyAgent) {
+        self.agent = agent
     }
 
-    func append(_ envelopes: [Envelope], session: SessionID, ended isEnded: Bool, now: Instant) {
-        purge(now: now)
-        guard let first = envelopes.first else {
-            // A session that ends without a reply (the customer's `close`) must still be forgotten.
-            if isEnded, entries[session] != nil, entries[session]?.endedAt == nil {
-                entries[session]?.endedAt = now
-                ended.append((session, now))
-            }
-            return
-        }
-        var entry = entries[session] ?? Entry(peer: first.to)
-        for envelope in envelopes where envelope.to == entry.peer && entry.envelopes.count < Self.maximumPerSession {
-            if let index = entry.envelopes.lastIndex(where: { $0.sequence <= envelope.sequence }) {
-                if entry.envelopes[index].sequence == envelope.sequence { continue }
-                entry.envelopes.insert(envelope, at: index + 1)
-            } else {
-                entry.envelopes.insert(envelope, at: 0)
-            }
-        }
-        if isEnded, entry.endedAt == nil {
-            entry.endedAt = now
-            ended.append((session, now))
-        }
-        let waiters = entry.waiters.values
-        entry.waiters.removeAll()
-        entries[session] = entry
-        for waiter in waiters { waiter.resume() }
-    }
-
-    private func purge(now: Instant) {
-        while let (session, at) = ended.first, at.adding(seconds: retention) <= now {
-            ended.removeFirst()
-            if let entry = entries.removeValue(forKey: session) { for waiter in entry.waiters.values { waiter.resume() } }
+    /// Wakes the polls parked for `sessions`.
+    func notify(_ sessions: Set<SessionID>) {
+        for session in sessions {
+            guard let parkedHere = waiters.removeValue(forKey: session) else { continue }
+            for waiter in parkedHere.values { waiter.resume() }
         }
     }
 
     func collect(session: SessionID, peer: AgentID, after: Int, wait: Int, parkedLimit: Int) async -> Result {
-        guard let entry = entries[session], entry.peer == peer else { return .unknown }
-        let ready = entry.envelopes.filter { $0.sequence > after }
-        if !ready.isEmpty { return .envelopes(ready) }
+        if let answer = await look(session: session, peer: peer, after: after) { return answer }
         guard wait > 0, !stopped else { return .nothing }
         guard parked < parkedLimit else { return .overloaded }
         parked += 1
         defer { parked -= 1 }
+        var remaining = wait
+        while remaining > 0, !stopped, !Task.isCancelled {
+            let slice = min(remaining, Self.recheckInterval)
+            remaining -= slice
+            await park(session, seconds: slice)
+            if let answer = await look(session: session, peer: peer, after: after) { return answer }
+        }
+        return .nothing
+    }
+
+    /// The answer to a poll from the store now, or `nil` when there is nothing to collect yet.
+    private func look(session: SessionID, peer: AgentID, after: Int) async -> Result? {
+        do {
+            guard let envelopes = try await agent.envelopes(sentIn: session, to: peer, after: after) else { return .unknown }
+            return envelopes.isEmpty ? nil : .envelopes(envelopes)
+        } catch {
+            return .unavailable
+        }
+    }
+
+    /// Waits until `session` is notified, `seconds` pass, the poll is cancelled or waiting stops.
+    private func park(_ session: SessionID, seconds: Int) async {
         nextWaiter += 1
         let id = nextWaiter
         let timeout = Task { [weak self] in
-            try? await Task.sleep(nanoseconds: UInt64(wait) * 1_000_000_000)
+            try? await Task.sleep(nanoseconds: UInt64(seconds) * 1_000_000_000)
             await self?.wake(session: session, waiter: id)
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                if Task.isCancelled || entries[session] == nil {
+                if Task.isCancelled || stopped {
                     continuation.resume()
                 } else {
-                    entries[session]?.waiters[id] = continuation
+                    waiters[session, default: [:]][id] = continuation
                 }
             }
         } onCancel: {
             Task { await self.wake(session: session, waiter: id) }
         }
         timeout.cancel()
-        let now = entries[session]?.envelopes.filter { $0.sequence > after } ?? []
-        return now.isEmpty ? .nothing : .envelopes(now)
     }
 
     func stopWaiting() {
         stopped = true
-        for session in Array(entries.keys) {
-            let waiters = entries[session]?.waiters.values.map { $0 } ?? []
-            entries[session]?.waiters.removeAll()
-            for waiter in waiters { waiter.resume() }
-        }
+        let all = waiters.values.flatMap(\.values)
+        waiters.removeAll()
+        for waiter in all { waiter.resume() }
     }
 
     private func wake(session: SessionID, waiter: UInt64) {
-        entries[session]?.waiters.removeValue(forKey: waiter)?.resume()
+        guard let continuation = waiters[session]?.removeValue(forKey: waiter) else { return }
+        if waiters[session]?.isEmpty == true { waiters[session] = nil }
+        continuation.resume()
     }
 
     var parkedCount: Int { parked }
+}
+
+/// Lets one timer sweep run at a time, at most once per second of the agent's clock.
+actor TimerSweep {
+    private var running = false
+    private var last: Instant?
+
+    /// Whether a sweep may start now (and marks it running).
+    func begin(at now: Instant) -> Bool {
+        guard !running else { return false }
+        if let last, now < last.adding(seconds: 1), now >= last { return false }
+        running = true
+        last = now
+        return true
+    }
+
+    func end() { running = false }
 }
 
 /// Which sessions each HTTP client opened, for the per-client session bound.

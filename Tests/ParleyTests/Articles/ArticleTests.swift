@@ -30,7 +30,8 @@ struct ArticleTests {
         let (outcome, sentence) = await AssistantArticle.book(with: assistant, over: customerEnd)
         let booking = try #require(outcome.booking, "\(outcome)")
         #expect(booking.confirmation.slot.start == Self.berlin.instant(year: 2026, month: 5, day: 5, hour: 11))
-        #expect(sentence.hasPrefix("Booked KR-1 on "), "\(sentence)")
+        #expect(sentence.hasPrefix("Booked \(booking.reference) on "), "\(sentence)")
+        #expect(isBookingReference(booking.reference, prefix: "KR"))
 
         #expect(try await CompanyBotArticle.greeting(for: booking.reference, salon: salon, clock: clock) == "Dear Lisa, see you soon.")
         let refusal = await #expect(throws: ParleyError.self) {
@@ -142,7 +143,10 @@ struct ArticleTests {
         let run = await Scenarios.haircut()
         let transcript = try Transcript(envelopes: try #require(run.transcripts.first))
         // The article names the session s-0001: session ids are random.
+        // The booking reference is derived from the session id, so it is random too: B-0001 stands for it.
+        let reference = try #require(run.outcome.booking?.reference)
         let diagram = transcript.mermaid().replacingOccurrences(of: "session \(transcript.session),", with: "session s-0001,")
+            .replacingOccurrences(of: reference.rawValue, with: "B-0001")
         #expect(article.contains("```mermaid\n\(diagram)```"), "HowASessionWorks.md must contain:\n\(diagram)")
     }
 

@@ -55,7 +55,7 @@ enum CompanyBotArticle {
         policy.proposalsPerOffer = 3
         policy.cancellation = CancellationPolicy(freeUntilMinutesBefore: 24 * 60, fee: Money(amount: 1500, currency: "EUR"))
         policy.handoffChannel = "phone"  // consultations are handed to a person, by phone
-        policy.bookingPrefix = "KR"  // booking references KR-1, KR-2, …
+        policy.bookingPrefix = "KR"  // booking references such as KR-4X7Q2M9ZTB
         // END DOCS company-policy
         return policy
     }

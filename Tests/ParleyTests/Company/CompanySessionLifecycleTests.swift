@@ -22,7 +22,7 @@ struct CompanySessionLifecycleTests {
             #expect(replies.errorCodes == ["unexpected-message"])
             #expect(replies.first?.inReplyTo == "c1")
         }
-        #expect(await salon.sessionCount == 0)
+        #expect(await salon.storedSessionCount == 0)
         #expect(await salon.openSessionCount == 0)
         // The peer is not locked out: its next hello opens a session.
         let hello = Self.envelope(.hello(.init(role: .customer)), session: "after-junk", id: "c1", sequence: 1)
@@ -65,14 +65,14 @@ struct CompanySessionLifecycleTests {
             _ = await salon.handle(
                 .envelope(Self.envelope(.close(.init(outcome: "done")), session: session, id: "c2", sequence: 2)), now: at)
         }
-        #expect(await salon.sessionCount == 10, "kept within the window, to answer late duplicates")
+        #expect(await salon.storedSessionCount == 10, "kept within the window, to answer late duplicates")
         // A late duplicate inside the window is still answered from the record.
         let late = Self.envelope(.hello(.init(role: .customer)), session: "short-0", id: "c1", sequence: 1)
         #expect(await salon.handle(.envelope(late), now: World.now.adding(seconds: window - 1)).envelopes.map(\.kind) == [.hello])
         // After the window, any event lets the agent forget the sessions that ended before it.
         let probe = Self.envelope(.hello(.init(role: .customer)), session: "probe", id: "c1", sequence: 1)
         _ = await salon.handle(.envelope(probe), now: World.now.adding(seconds: window + 60))
-        #expect(await salon.sessionCount == 1, "only the probe's session is left")
+        #expect(await salon.storedSessionCount == 1, "only the probe's session is left")
     }
 
     @Test("A new customer reusing a finished session's ids gets fresh processing, not the old session's replies")

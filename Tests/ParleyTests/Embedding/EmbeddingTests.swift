@@ -15,7 +15,8 @@ struct EmbeddingTests {
             over: customerEnd, clock: clock, windows: [World.window(may: 3, from: (10, 0), to: (12, 0))],
             preferredStart: World.may(3, 11), askThePerson: { _ in false })
         #expect(outcome.booking?.confirmation.slot.start == World.may(3, 11))
-        #expect(summary.hasPrefix("Booked B-1"))
+        #expect(summary.hasPrefix("Booked \(try #require(outcome.booking?.reference))"))
+        #expect(isBookingReference(try #require(outcome.booking?.reference), prefix: "B"))
     }
 
     @Test("Every code block of README.md's Embedding section stands verbatim in EmbeddingExamples.swift")

@@ -94,7 +94,7 @@ struct FloodingTests {
         #expect(f.errors == ["limit-exceeded": 400 - limit])
         #expect(a.orphans + b.orphans + f.orphans == 0, "every reply answers the hello that opened its session")
         // Refused sessions take no memory: only admitted ones are kept.
-        #expect(await salon.sessionCount == 2 * limit + 6)
+        #expect(await salon.storedSessionCount == 2 * limit + 6)
         #expect(await salon.openSessionCount == 2 * limit, "the honest sessions have closed; the flooders' stay open until idle")
     }
 
@@ -130,7 +130,7 @@ struct FloodingTests {
         }
         #expect(perPeer.code == "limit-exceeded" && perPeer.offending == "h")
         #expect(full.code == "limit-exceeded" && full.retryable && full.text.contains("MAX_OPEN_SESSIONS"))
-        let (held, open) = (await salon.sessionCount, await salon.openSessionCount)
+        let (held, open) = (await salon.storedSessionCount, await salon.openSessionCount)
         #expect(held == 6 && open == 6)
 
         // Peer 1 closes one session: peer 3 gets in.

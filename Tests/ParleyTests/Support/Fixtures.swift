@@ -90,3 +90,19 @@ extension SessionAction {
         return nil
     }
 }
+
+extension CompanyAgent {
+    /// Sessions held in the agent's in-memory session store, open or finished.
+    var storedSessionCount: Int {
+        get async { await (sessionStore as? InMemorySessionStore)?.count ?? 0 }
+    }
+}
+
+/// Whether `reference` has the form the company agent gives booking references: the policy's
+/// prefix, a hyphen and ten base-32 digits (Crockford's alphabet).
+func isBookingReference(_ reference: BookingReference, prefix: String) -> Bool {
+    let text = reference.rawValue
+    guard text.hasPrefix(prefix + "-") else { return false }
+    let digits = text.dropFirst(prefix.count + 1)
+    return digits.count == 10 && digits.allSatisfy { "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains($0) }
+}

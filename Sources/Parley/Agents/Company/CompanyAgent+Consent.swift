@@ -24,7 +24,7 @@ extension CompanyAgent {
             transcriptDigest: sessionState(id)?.machine.agreementDigest ?? "")
         receipt.session = id
         recordReceipt(receipt)
-        eventSinkYield(.consentGranted(id, tokenID: grant.tokenID, fields: grant.fields, purpose: grant.purpose))
+        emit(.consentGranted(id, tokenID: grant.tokenID, fields: grant.fields, purpose: grant.purpose), session: id)
         return nil
     }
 

@@ -179,9 +179,8 @@ extension CompanyAgent {
             update(id) { $0.rescheduling = moving }
             return [.confirm(confirmation(of: moving, status: .rescheduled, proposal: proposal, session: id))]
         }
-        bookingCounter += 1
         let record = BookingRecord(
-            id: BookingReference(stringLiteral: "\(policy.bookingPrefix)-\(bookingCounter)"), customer: customer, session: id,
+            id: bookingReference(for: id), customer: customer, session: id,
             service: proposal.service, slot: proposal.slot, price: price, heldFor: heldFor)
         guard await store.commit(record, now: now) else {
             return [.decline(.init(reason: "slot-taken", text: "The hold expired and the time was taken."))]

@@ -21,7 +21,9 @@ public struct CompanyPolicy: Hashable, Sendable, Codable {
     public var answers: [String: String] = [:]
     /// How a person contacts the customer after a hand-off.
     public var handoffChannel = "phone"
-    /// The prefix of booking references (`B` gives `B-1`, `B-2`, …).
+    /// The prefix of booking references: `B` gives references such as `B-4X7Q2M9ZTB`, whose ten
+    /// base-32 digits are derived from the company and the session, so that every instance of a
+    /// fleet, and every retry of a request, names the booking of a session alike.
     public var bookingPrefix = "B"
 
     /// Creates the default policy.

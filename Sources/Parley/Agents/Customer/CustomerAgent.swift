@@ -41,7 +41,7 @@ public actor CustomerAgent {
     var random: IdentifierSource
     var sessions: [SessionID: CustomerSession] = [:]
     private var sessionOrder: [SessionID] = []
-    var inboxes: [SessionID: SerialInbox] = [:]
+    var inboxes: [SessionID: SerialInbox<TransportEvent>] = [:]
     private var links: [AgentID: any Transport] = [:]
     private var readers: [AgentID: Task<Void, Never>] = [:]
     /// Connections made so far, and the number of the current one to each company.
