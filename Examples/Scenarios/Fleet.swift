@@ -29,14 +29,17 @@ public enum Fleet {
     }
 
     /// The barber on any ``BookingStore`` (a database, say), its booking references starting
-    /// with `prefix`. Its confirms are not signed.
-    public static func company(store: any BookingStore, prefix: String = "B") -> CompanyAgent {
+    /// with `prefix`, its sessions in `sessionStore` (a database shared by a fleet of instances,
+    /// say). Its confirms are not signed.
+    public static func company(
+        store: any BookingStore, prefix: String = "B", sessionStore: any SessionStore = InMemorySessionStore()
+    ) -> CompanyAgent {
         var policy = CompanyPolicy()
         policy.bookingPrefix = prefix
         policy.slotStepMinutes = trim.durationMinutes
         return CompanyAgent(
             profile: CompanyProfile(id: "barber.example/bot", name: "Barbier Nord", timeZone: World.timeZone, location: "Nordufer 3, 13353 Berlin"),
-            catalogue: Catalogue(services: [trim]), store: store, policy: policy)
+            catalogue: Catalogue(services: [trim]), store: store, policy: policy, sessionStore: sessionStore)
     }
 
     /// The barber run as a live service on `day` (e.g. tomorrow on the clock it runs on), its
