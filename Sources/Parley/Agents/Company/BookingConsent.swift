@@ -15,8 +15,9 @@ public struct BookingConsent: Hashable, Sendable, Codable, CustomStringConvertib
     /// The disclosed values, by field name.
     private var values: [String: String]
 
-    /// Keeps `data` (disclosed under its token) with `receipt`.
-    init(_ data: ConsentedData?, token: ConsentToken, receipt: ConsentReceipt) {
+    /// Keeps the consent `token`, the company's `receipt` for it and the `data` disclosed under it
+    /// (`nil` when nothing was disclosed), e.g. to move bookings between stores.
+    public init(token: ConsentToken, receipt: ConsentReceipt, data: ConsentedData?) {
         self.token = token.serialized
         self.receipt = receipt
         self.values = Dictionary(uniqueKeysWithValues: (data?.storedValues ?? [:]).map { ($0.key.rawValue, $0.value) })

@@ -95,7 +95,7 @@ public actor CompanyAgent {
             guard var receipt = state.receipts[tokenID] else { return nil }
             receipt.transcriptDigest = agreementDigest
             if ledger.isRevoked(tokenID), receipt.revokedAt == nil { receipt.revokedAt = ledger.receipt(for: tokenID)?.revokedAt }
-            return BookingConsent(state.data[tokenID], token: entry.token, receipt: receipt)
+            return BookingConsent(token: entry.token, receipt: receipt, data: state.data[tokenID])
         }
     }
 
