@@ -75,6 +75,13 @@ struct CPUMeasurement {
         return measurement
     }
 
+    /// The CPU time (user and system) of the whole process so far, in seconds: every thread's.
+    static func processSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
     static func threadSeconds() -> Double {
         var time = timespec()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The Parley HTTP binding for a company (`Spec/HTTP.md`): HTTP requests in, HTTP responses out,
 /// driving a ``CompanyAgent``. It opens no socket; any HTTP server hosts it in a few lines:
 ///
@@ -320,10 +322,10 @@ public final class CompanyHTTPBinding: Sendable {
     /// Fires, in the background, the timers due in the session store, at most once per second:
     /// those of sessions another instance served before it went away, or continued after a restart.
     private func sweepTimers(now: Instant) {
+        guard sweep.begin(at: now) else { return }
         Task {
-            guard await sweep.begin(at: now) else { return }
             await record(await agent.fireDueTimers(now: now))
-            await sweep.end()
+            sweep.end()
         }
     }
 
@@ -462,21 +464,25 @@ actor HTTPOutbox {
     var parkedCount: Int { parked }
 }
 
-/// Lets one timer sweep run at a time, at most once per second of the agent's clock.
-actor TimerSweep {
+/// Lets one timer sweep run at a time, at most once per second of the agent's clock. Asked on
+/// every request, so it answers under a lock without a task or an actor hop.
+final class TimerSweep: @unchecked Sendable {
+    private let lock = NSLock()
     private var running = false
     private var last: Instant?
 
     /// Whether a sweep may start now (and marks it running).
     func begin(at now: Instant) -> Bool {
-        guard !running else { return false }
-        if let last, now < last.adding(seconds: 1), now >= last { return false }
-        running = true
-        last = now
-        return true
+        lock.withLock {
+            guard !running else { return false }
+            if let last, now < last.adding(seconds: 1), now >= last { return false }
+            running = true
+            last = now
+            return true
+        }
     }
 
-    func end() { running = false }
+    func end() { lock.withLock { running = false } }
 }
 
 /// Which sessions each HTTP client opened, for the per-client session bound.

@@ -168,6 +168,23 @@ extension BookingStoreContract {
             try c.expect(
                 await store.isFree(Day.slot(15), service: "haircut", ignoring: nil, now: Day.now), "a refused commit occupied its slot")
         },
+        ContractCheck(name: "consents-kept", title: "the consents a booking is committed with are read back, and their revocation is kept") {
+            c in
+            let store = c.store
+            var record = c.record("B-1", session: "a", slot: Day.slot(10))
+            record.consents = [try c.consent(token: "t-contract-1")]
+            try c.expect(
+                await store.hold(record.slot, service: "haircut", for: "a", until: live, now: Day.now), "hold of a free slot refused")
+            try c.expect(await store.commit(record, now: Day.now), "commit of a live hold refused")
+            let stored = await store.booking("B-1")?.consents ?? []
+            try c.expect(stored == record.consents, "booking(B-1) holds \(stored.count) consents, not the committed one unchanged")
+            try c.expect(stored.first?.disclosedFields == [.givenName], "the disclosed fields were not kept")
+            var revoked = record
+            revoked.consents[0].receipt.revokedAt = Day.at(9)
+            try c.expect(await store.update(revoked, now: Day.at(9)), "update recording a revocation refused")
+            try c.expect(
+                await store.booking("B-1")?.consents.first?.receipt.revokedAt == Day.at(9), "the revocation was not kept with the booking")
+        },
         ContractCheck(name: "cancel", title: "a cancelled booking stays readable, leaves the active list and frees its slot") { c in
             let store = c.store
             try c.expect(

@@ -110,6 +110,25 @@ struct ContractContext: Sendable {
             session: SessionID(stringLiteral: session), service: service, slot: slot, price: Money(amount: 4500, currency: "EUR"),
             heldFor: "Lisa")
     }
+
+    /// A consent for `customer.example/bot`'s given name, as a company keeps it with a booking.
+    func consent(token id: TokenID) throws -> BookingConsent {
+        guard let key = ConsentRootKey(bytes: Array(repeating: 7, count: ConsentRootKey.byteCount)) else {
+            throw ContractFailure(reason: "no root key")
+        }
+        let scope = ConsentScope(
+            audience: "salon.example/bot", purposes: [.booking], fields: [.givenName], expiry: ContractCalendar.now.adding(minutes: 60 * 24 * 30))
+        do {
+            let token = try ConsentIssuer(agent: "customer.example/bot", rootKey: key).mint(id: id, scope: scope)
+            let data = try ConsentedData(values: [.givenName: "Lisa"], token: token, holder: "salon.example/bot", session: "a")
+            var receipt = ConsentReceipt(
+                tokenID: id, issuer: "customer.example/bot", scope: scope, grantedAt: ContractCalendar.now, transcriptDigest: String(repeating: "0", count: 64))
+            receipt.session = "a"
+            return BookingConsent(token: token, receipt: receipt, data: data)
+        } catch {
+            throw ContractFailure(reason: "the contract's consent could not be made: \(error.message)")
+        }
+    }
 }
 
 /// The contract's fixed week: Monday 3 June 2030 to Sunday 9 June 2030, Europe/Berlin (UTC+2).

@@ -93,6 +93,43 @@ struct ArticleTests {
         #expect(walk.smsToken.id == walk.token.id)
     }
 
+    @Test("Deploying: three instances share a session store and a booking store; requests go round-robin and the booking holds")
+    func deployingAFleet() async throws {
+        let template = DeployingArticle.companyBinding().agent
+        let bookings = InMemoryBookingStore(hours: {
+            var hours = OpeningHours(timeZone: "Europe/Berlin")
+            hours.open(Set(Weekday.allCases), from: "09:00", to: "18:00")
+            return hours
+        }())
+        let fleet = DeployingArticle.fleet(of: template, instances: 3, sessions: InMemorySessionStore(), bookings: bookings)
+        let counter = Counter()
+        let server = try LoopbackHTTPServer { request in
+            // No affinity: each request goes to the next instance.
+            let binding = fleet[await counter.next() % fleet.count]
+            return await DeployingArticle.handle(
+                method: request.method, target: request.target, headers: request.headers, body: request.body,
+                peerAddress: request.client ?? "unknown", binding: binding)
+        }
+        defer { server.stop() }
+        let outcome = try await DeployingArticle.book(at: server.baseURL)
+        let booking = try #require(outcome.booking, "\(outcome)")
+        #expect(await bookings.activeBookings().map(\.id) == [booking.reference])
+        let requests = await counter.value
+        #expect(requests >= 6, "the negotiation took \(requests) requests")
+        for binding in fleet {
+            #expect(await binding.agent.consentedData(for: booking.reference).map(\.disclosedFields) == [[.givenName]])
+        }
+    }
+
+    /// Counts requests, to spread them over the instances.
+    actor Counter {
+        private(set) var value = 0
+        func next() -> Int {
+            value += 1
+            return value - 1
+        }
+    }
+
     @Test("Deploying: a salon on the real clock behind an HTTP server; an assistant discovers it over HTTP and books tomorrow")
     func deployingOverHTTP() async throws {
         let binding = DeployingArticle.companyBinding()

@@ -34,6 +34,24 @@ enum DeployingArticle {
         return binding
     }
 
+    /// `instances` bindings of `template`'s company sharing `sessions` and `bookings`, as a fleet
+    /// behind a load balancer does.
+    static func fleet(of template: CompanyAgent, instances: Int, sessions: any SessionStore, bookings: any BookingStore)
+        -> [CompanyHTTPBinding]
+    {
+        let (profile, catalogue) = (template.profile, template.catalogue)
+        // BEGIN DOCS deploy-fleet
+        // Every instance gets the same two stores: in Examples/Server, PostgresSessionStore and
+        // PostgresBookingStore on one database. Any instance then takes any request of any session.
+        let bindings = (0..<instances).map { _ in
+            CompanyHTTPBinding(
+                agent: CompanyAgent(profile: profile, catalogue: catalogue, store: bookings, sessionStore: sessions),
+                clock: SystemClock())
+        }
+        // END DOCS deploy-fleet
+        return bindings
+    }
+
     /// What a host server does with one request it has parsed: `peerAddress` is the client's
     /// address (the one a trusted proxy forwarded, behind a proxy).
     static func handle(

@@ -48,6 +48,35 @@ struct AfterBookingTests {
         #expect(cancelled.confirmation.status == .cancelled)
     }
 
+    @Test("The consent is kept with the booking: another instance on the same store reads it, and sees its revocation")
+    func consentTravelsWithTheBooking() async throws {
+        let stage = Stage()
+        let run = await Scenarios.haircut(stage: stage)
+        let booking = try #require(run.outcome.booking)
+        let salon = try #require(run.companies["salon.example/bot"])
+        let store = try #require(run.stores["salon.example/bot"])
+        let grant = try #require(booking.grants.first)
+        let now = stage.clock.now
+        // A second instance: the same booking store, its own memory (no ledger, no sessions).
+        let other = Salons.salon(store: store)
+        let stored = try #require(await store.booking(booking.reference)?.consents.first)
+        #expect(stored.receipt.tokenID == grant.tokenID && stored.disclosedFields == [.givenName])
+        #expect(stored.receipt.transcriptDigest == booking.confirmation.agreementDigest, "the receipt is bound to the agreement")
+        #expect(!"\(stored)".contains("Lisa") && !String(reflecting: stored).contains("Lisa"), "descriptions never show the values")
+        #expect(try await other.personalData(.givenName, of: booking.reference, for: .booking, at: now) == "Lisa")
+        await #expect(throws: ParleyError.self) { try await other.personalData(.givenName, of: booking.reference, for: .reminder, at: now) }
+        // Revoked at the first instance; the second learns it from the booking store.
+        #expect(await run.customer.revoke(grant.tokenID, at: salon.profile.id))
+        for _ in 0..<10_000 where await store.booking(booking.reference)?.consents.first?.receipt.revokedAt == nil { await Task.yield() }
+        do {
+            _ = try await other.personalData(.givenName, of: booking.reference, for: .booking, at: now)
+            Issue.record("the revoked token was still usable on the other instance")
+        } catch {
+            #expect(error.code == .tokenRevoked)
+        }
+        #expect(await !other.ledger.isRevoked(grant.tokenID), "the other instance's own ledger never saw the revoke")
+    }
+
     @Test("A booking with a discount add-on, moved: the confirm states the new proposal's price, and the store keeps it")
     func rescheduleRestatesTheNewTerms() async throws {
         let (run, _) = await Scenarios.giveAndTake(policy: .askMe, personSays: true)

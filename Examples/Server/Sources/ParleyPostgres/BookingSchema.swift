@@ -62,7 +62,12 @@ public enum BookingSchema {
                 "CREATE UNIQUE INDEX parley_booking_reference ON parley_reservations (company, reference) WHERE kind = 'booking'",
                 "CREATE UNIQUE INDEX parley_hold_per_session ON parley_reservations (company, session) WHERE kind = 'hold'",
                 "CREATE INDEX parley_active_bookings ON parley_reservations (company, start_at) WHERE status = 'booked'",
-            ])
+            ]),
+        Migration(
+            version: 2, name: "consents kept with bookings: tokens, receipts and disclosed values (JSON)",
+            statements: [
+                "ALTER TABLE parley_reservations ADD COLUMN consents text NOT NULL DEFAULT '[]'"
+            ]),
     ]
 
     /// The newest schema version this code knows.

@@ -8,7 +8,7 @@ struct Refused: Error {}
 
 extension PostgresBookingStore {
     static let bookingColumns =
-        "reference, customer, session, service, start_at, end_at, price_amount, price_currency, held_for, revision, status, resource"
+        "reference, customer, session, service, start_at, end_at, price_amount, price_currency, held_for, revision, status, resource, consents"
 
     // MARK: Reading
 
@@ -24,9 +24,9 @@ extension PostgresBookingStore {
 
     func records(_ rows: PostgresRowSequence) async throws -> [BookingRecord] {
         var result: [BookingRecord] = []
-        for try await (reference, customer, session, service, start, end, amount, currency, heldFor, revision, status, resource)
+        for try await (reference, customer, session, service, start, end, amount, currency, heldFor, revision, status, resource, consents)
             in rows
-            .decode((String, String, String, String, Date, Date, Int64, String, String?, Int64, String, String).self)
+            .decode((String, String, String, String, Date, Date, Int64, String, String?, Int64, String, String, String).self)
         {
             guard let id = BookingReference(rawValue: reference), let customer = AgentID(rawValue: customer),
                 let session = SessionID(rawValue: session)
@@ -38,9 +38,21 @@ extension PostgresBookingStore {
                 BookingRecord(
                     id: id, customer: customer, session: session, service: service, slot: Slot(start: Instant(start), end: Instant(end)),
                     price: Money(amount: amount, currency: currency), heldFor: heldFor, revision: Int(revision),
-                    isCancelled: status == "cancelled", resource: resource))
+                    isCancelled: status == "cancelled", resource: resource, consents: Self.consents(fromJSON: consents)))
         }
         return result
+    }
+
+    /// The consents kept with a booking, as the JSON text of the `consents` column.
+    static func json(_ consents: [BookingConsent]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(consents)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
+    /// Reads the `consents` column; a value this code cannot read gives no consents (and is logged by the caller's checks).
+    static func consents(fromJSON text: String) -> [BookingConsent] {
+        (try? JSONDecoder().decode([BookingConsent].self, from: Data(text.utf8))) ?? []
     }
 
     /// Whether `stored` is `booking` as committed (the store fills in the resource).
@@ -116,7 +128,7 @@ extension PostgresBookingStore {
                 UPDATE parley_reservations SET kind = 'booking', status = 'booked', reference = \(booking.id.rawValue),
                     customer = \(booking.customer.rawValue), service = \(booking.service), price_amount = \(booking.price.amount),
                     price_currency = \(booking.price.currency), held_for = \(booking.heldFor), revision = \(Int64(booking.revision)),
-                    hold_until = NULL, updated_at = now()
+                    consents = \(Self.json(booking.consents)), hold_until = NULL, updated_at = now()
                 WHERE row_id = \(hold.row)
                 """, logger: logger)
             return true
@@ -157,7 +169,7 @@ extension PostgresBookingStore {
                 UPDATE parley_reservations SET status = \(booking.isCancelled ? "cancelled" : "booked"), session = \(booking.session.rawValue),
                     customer = \(booking.customer.rawValue), service = \(booking.service), price_amount = \(booking.price.amount),
                     price_currency = \(booking.price.currency), held_for = \(booking.heldFor), revision = \(Int64(booking.revision)),
-                    updated_at = now()
+                    consents = \(Self.json(booking.consents)), updated_at = now()
                 WHERE company = \(company) AND kind = 'booking' AND reference = \(booking.id.rawValue) RETURNING row_id
                 """, logger: logger)
             return try await Self.returnsRow(rows)
@@ -169,10 +181,10 @@ extension PostgresBookingStore {
     func insertBooking(_ booking: BookingRecord, on resource: String) -> PostgresQuery {
         """
         INSERT INTO parley_reservations (company, kind, status, reference, session, resource, start_at, end_at,
-            customer, service, price_amount, price_currency, held_for, revision)
+            customer, service, price_amount, price_currency, held_for, revision, consents)
         VALUES (\(company), 'booking', \(booking.isCancelled ? "cancelled" : "booked"), \(booking.id.rawValue), \(booking.session.rawValue),
             \(resource), \(booking.slot.start.date), \(booking.slot.end.date), \(booking.customer.rawValue), \(booking.service),
-            \(booking.price.amount), \(booking.price.currency), \(booking.heldFor), \(Int64(booking.revision)))
+            \(booking.price.amount), \(booking.price.currency), \(booking.heldFor), \(Int64(booking.revision)), \(Self.json(booking.consents)))
         ON CONFLICT DO NOTHING RETURNING row_id
         """
     }

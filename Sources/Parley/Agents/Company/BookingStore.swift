@@ -21,12 +21,16 @@ public struct BookingRecord: Hashable, Sendable, Codable, Identifiable {
     /// The resource (chair, room, table) it occupies, when the store has several; `nil` when the
     /// store assigns it (``InMemoryBookingStore`` then uses its first suitable resource).
     public var resource: String?
+    /// The consents the booking was made with: tokens, receipts and the data disclosed under
+    /// them, kept with the booking so that any instance can read them within their scope.
+    public var consents: [BookingConsent]
 
     /// Creates a booking record from its members.
     public init(
         id: BookingReference, customer: AgentID, session: SessionID, service: String, slot: Slot, price: Money,
-        heldFor: String?, revision: Int = 0, isCancelled: Bool = false, resource: String? = nil
+        heldFor: String?, revision: Int = 0, isCancelled: Bool = false, resource: String? = nil, consents: [BookingConsent] = []
     ) {
+        self.consents = consents
         self.id = id
         self.customer = customer
         self.session = session

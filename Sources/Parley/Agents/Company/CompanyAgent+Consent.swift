@@ -24,6 +24,7 @@ extension CompanyAgent {
             transcriptDigest: sessionState(id)?.machine.agreementDigest ?? "")
         receipt.session = id
         recordReceipt(receipt)
+        update(id) { $0.receipts[grant.tokenID] = receipt }
         emit(.consentGranted(id, tokenID: grant.tokenID, fields: grant.fields, purpose: grant.purpose), session: id)
         return nil
     }

@@ -59,7 +59,7 @@ extension CompanyAgent {
             await store.release(session: id)
             return [.decline(.init(reason: "data-required", text: "We cannot hold the booking without that data."))]
         case .consentRevoke(let revoke):
-            recordRevocation(revoke.tokenID, at: now)
+            await recordRevocation(revoke.tokenID, by: envelope.from, at: now)
             return []
         case .reject, .close, .error:
             await store.release(session: id)
@@ -179,14 +179,15 @@ extension CompanyAgent {
             update(id) { $0.rescheduling = moving }
             return [.confirm(confirmation(of: moving, status: .rescheduled, proposal: proposal, session: id))]
         }
-        let record = BookingRecord(
+        var record = BookingRecord(
             id: bookingReference(for: id), customer: customer, session: id,
             service: proposal.service, slot: proposal.slot, price: price, heldFor: heldFor)
+        let confirm = confirmation(of: record, status: .booked, proposal: proposal, session: id)
+        record.consents = consents(of: state, agreementDigest: confirm.agreementDigest)
         guard await store.commit(record, now: now) else {
             return [.decline(.init(reason: "slot-taken", text: "The hold expired and the time was taken."))]
         }
-        let confirm = confirmation(of: record, status: .booked, proposal: proposal, session: id)
-        bind(session: id, to: record.id, agreementDigest: confirm.agreementDigest)
+        bindReceipts(of: state, agreementDigest: confirm.agreementDigest)
         return [.confirm(confirm)]
     }
 

@@ -52,8 +52,6 @@ public actor CompanyAgent {
     private var consentProofs: [TokenID: SignedReceipt] = [:]
     /// The key this agent signs its confirms with, if any (`Spec/PROTOCOL.md` §5.7).
     let signingKey: SigningKey?
-    /// Data received for each booking, by token id, readable only through its consent.
-    private var bookingData: [BookingReference: [TokenID: ConsentedData]] = [:]
 
     /// What a session handles one after the other: an inbound event or a timer.
     enum SessionInput: Sendable {
@@ -74,19 +72,37 @@ public actor CompanyAgent {
         if pendingEvents[session] != nil { pendingEvents[session]?.append(event) } else { eventSink.yield(event) }
     }
 
-    func recordRevocation(_ token: TokenID, at instant: Instant) {
+    /// Records the revocation of `token` by `customer`: in this agent's ledger, and in the consents
+    /// kept with that customer's bookings (so every instance sharing the store honours it).
+    func recordRevocation(_ token: TokenID, by customer: AgentID, at instant: Instant) async {
         ledger.recordRevocation(of: token, at: instant)
+        for var booking in await store.activeBookings() where booking.customer == customer {
+            guard let index = booking.consents.firstIndex(where: { $0.receipt.tokenID == token }),
+                booking.consents[index].receipt.revokedAt == nil
+            else { continue }
+            booking.consents[index].receipt.revokedAt = instant
+            _ = await store.update(booking, now: instant)
+        }
         eventSink.yield(.consentRevoked(token))
     }
 
     func recordReceipt(_ receipt: ConsentReceipt) { ledger.record(receipt) }
 
-    /// Files the session's consented data under the booking and binds its receipts to the agreement.
-    func bind(session id: SessionID, to booking: BookingReference, agreementDigest: String) {
-        guard let state = sessions[id] else { return }
-        for (token, data) in state.data { bookingData[booking, default: [:]][token] = data }
+    /// The consents of session `state`, to keep with its booking: each grant's token, its receipt
+    /// bound to the agreement, and the data disclosed under it.
+    func consents(of state: CompanySession, agreementDigest: String) -> [BookingConsent] {
+        state.grants.sorted { $0.key < $1.key }.compactMap { tokenID, entry in
+            guard var receipt = state.receipts[tokenID] else { return nil }
+            receipt.transcriptDigest = agreementDigest
+            if ledger.isRevoked(tokenID), receipt.revokedAt == nil { receipt.revokedAt = ledger.receipt(for: tokenID)?.revokedAt }
+            return BookingConsent(token: entry.token, receipt: receipt, data: state.data[tokenID])
+        }
+    }
+
+    /// Binds this agent's receipts of session `state`'s grants to the agreement.
+    func bindReceipts(of state: CompanySession, agreementDigest: String) {
         for tokenID in state.grants.keys {
-            guard var receipt = ledger.receipt(for: tokenID) else { continue }
+            guard var receipt = ledger.receipt(for: tokenID) ?? state.receipts[tokenID] else { continue }
             receipt.transcriptDigest = agreementDigest
             ledger.record(receipt)
         }
@@ -500,9 +516,11 @@ public actor CompanyAgent {
     /// The signed consent receipt of the grant `token`, if that grant was signed and admitted.
     public func signedConsentReceipt(for token: TokenID) -> SignedReceipt? { consentProofs[token] }
 
-    /// The personal data received for `booking`, each piece readable only within its consent.
-    public func consentedData(for booking: BookingReference) -> [ConsentedData] {
-        (bookingData[booking] ?? [:]).values.sorted { $0.token.id < $1.token.id }
+    /// The personal data received for `booking`, each piece readable only within its consent:
+    /// read from the consents kept with the booking in ``store``, so any instance sees them.
+    public func consentedData(for booking: BookingReference) async -> [ConsentedData] {
+        guard let record = await store.booking(booking) else { return [] }
+        return record.consents.compactMap { try? $0.consentedData(holder: profile.id) }.sorted { $0.token.id < $1.token.id }
     }
 
     /// Reads `field` of the person who made `booking`, for `purpose`, at `now`: checked against the
@@ -510,21 +528,25 @@ public actor CompanyAgent {
     ///
     /// - Throws: the token's error (`token-revoked`, `token-expired`, `token-purpose-not-allowed`,
     ///   `token-field-not-covered`), or `unknown-reference` when no data was received for the booking.
-    public func personalData(_ field: DataField, of booking: BookingReference, for purpose: Purpose, at now: Instant) throws(ParleyError)
+    public func personalData(_ field: DataField, of booking: BookingReference, for purpose: Purpose, at now: Instant) async throws(ParleyError)
         -> String
     {
-        let candidates = consentedData(for: booking)
-        guard !candidates.isEmpty else {
+        let consents = await store.booking(booking)?.consents ?? []
+        guard !consents.isEmpty else {
             throw ParleyError(.unknownReference, "no personal data was received for booking '\(booking)'", fault: .local)
         }
         var lastError = ParleyError(.tokenFieldNotCovered, "no consent covers '\(field)' for booking '\(booking)'", fault: .local)
-        for data in candidates where data.disclosedFields.contains(field) {
+        for consent in consents where consent.disclosedFields.contains(field) {
+            // The revocations known here and those kept with the booking (received by any instance).
+            var revocations = ledger
+            if let revokedAt = consent.receipt.revokedAt { revocations.recordRevocation(of: consent.receipt.tokenID, at: revokedAt) }
             do {
-                let value = try data.value(of: field, for: purpose, at: now, ledger: ledger)
-                eventSink.yield(.consentUsed(tokenID: data.token.id, field: field, purpose: purpose, allowed: true))
+                let data = try consent.consentedData(holder: profile.id)
+                let value = try data.value(of: field, for: purpose, at: now, ledger: revocations)
+                eventSink.yield(.consentUsed(tokenID: consent.receipt.tokenID, field: field, purpose: purpose, allowed: true))
                 return value
             } catch {
-                eventSink.yield(.consentUsed(tokenID: data.token.id, field: field, purpose: purpose, allowed: false))
+                eventSink.yield(.consentUsed(tokenID: consent.receipt.tokenID, field: field, purpose: purpose, allowed: false))
                 lastError = error
             }
         }

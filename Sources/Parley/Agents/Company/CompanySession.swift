@@ -19,6 +19,8 @@ struct CompanySession: Sendable, Codable {
         var consentCounter = 0
         var grants: [TokenID: (grant: Message.ConsentGrant, token: ConsentToken)] = [:]
         var data: [TokenID: ConsentedData] = [:]
+        /// The receipts of the grants received, kept with the booking they lead to.
+        var receipts: [TokenID: ConsentReceipt] = [:]
         var endedAt: Instant?
         /// The session's timers and when each is due (kept with the session, so that any
         /// instance can fire them after this one is gone).
@@ -100,6 +102,11 @@ struct CompanySession: Sendable, Codable {
         get { storage.fields.data }
         _modify { yield &storageForWriting().fields.data }
     }
+    /// The receipts of the grants received, by token id.
+    var receipts: [TokenID: ConsentReceipt] {
+        get { storage.fields.receipts }
+        _modify { yield &storageForWriting().fields.receipts }
+    }
     /// The session's timers and when each is due.
     var timers: [SessionTimer: Instant] {
         get { storage.fields.timers }
@@ -144,7 +151,7 @@ struct CompanySession: Sendable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case machine, openedBy, transcript, service, windows, preferredStart, partySize, rescheduling
-        case proposalCounter, questionCounter, consentCounter, grants, data, endedAt, timers, outbound
+        case proposalCounter, questionCounter, consentCounter, grants, data, receipts, endedAt, timers, outbound
     }
 
     /// A grant as saved: the message and the token's wire text.
@@ -193,6 +200,7 @@ struct CompanySession: Sendable, Codable {
                 throw DecodingError.dataCorruptedError(forKey: .data, in: container, debugDescription: error.message)
             }
         }
+        for receipt in try container.decode([ConsentReceipt].self, forKey: .receipts) { fields.receipts[receipt.tokenID] = receipt }
         fields.endedAt = try container.decodeIfPresent(Instant.self, forKey: .endedAt)
         for (name, at) in try container.decode([String: Instant].self, forKey: .timers) {
             guard let timer = SessionTimer(rawValue: name) else {
@@ -234,6 +242,7 @@ struct CompanySession: Sendable, Codable {
                 values: Dictionary(uniqueKeysWithValues: data.storedValues.map { ($0.key.rawValue, $0.value) }))
         }
         try container.encode(data, forKey: .data)
+        try container.encode(fields.receipts.values.sorted { $0.tokenID < $1.tokenID }, forKey: .receipts)
         try container.encodeIfPresent(fields.endedAt, forKey: .endedAt)
         try container.encode(Dictionary(uniqueKeysWithValues: fields.timers.map { ($0.key.rawValue, $0.value) }), forKey: .timers)
         try container.encode(fields.outbound, forKey: .outbound)
