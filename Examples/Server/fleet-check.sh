@@ -32,7 +32,9 @@
 #   each statement in one round trip) and explicit transactions (BEGINs) per negotiation.
 #
 # Usage: bash Examples/Server/fleet-check.sh [--instances N] [--customers C] [--concurrency K]
-#            [--seed N] [--no-kill] [--in-memory] [--release]
+#            [--seed N] [--pause S] [--no-kill] [--in-memory] [--release]
+#   --pause: a customer's pause before asking again after "no room" (default 0.2 s; 0 for figures,
+#   where the pause and not the server would bound the throughput).
 #   --in-memory: one instance without --database (InMemoryBookingStore), for comparison figures:
 #   no PostgreSQL, no kill, D from the customers' confirms. CI: .ci/fleet-checks.sh.
 set -euo pipefail
@@ -42,12 +44,13 @@ server_package="$(pwd)"
 instances=3
 customers=300
 concurrency=24
+pause=0.2
 seed=""
 kill_instance=1
 do_kill=1
 in_memory=0
 configuration=debug
-usage="usage: bash Examples/Server/fleet-check.sh [--instances N] [--customers C] [--concurrency K] [--seed N] [--no-kill] [--in-memory] [--release]"
+usage="usage: bash Examples/Server/fleet-check.sh [--instances N] [--customers C] [--concurrency K] [--seed N] [--pause S] [--no-kill] [--in-memory] [--release]"
 number() { [[ "${2:-}" =~ ^[0-9]+$ ]] || { echo "fleet-check: $1 needs a number" >&2; echo "$usage" >&2; exit 64; }; }
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -55,10 +58,11 @@ while [ $# -gt 0 ]; do
         --customers) number "$1" "${2:-}"; customers="$2"; shift 2 ;;
         --concurrency) number "$1" "${2:-}"; concurrency="$2"; shift 2 ;;
         --seed) number "$1" "${2:-}"; seed="$2"; shift 2 ;;
+        --pause) [[ "${2:-}" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "fleet-check: --pause needs seconds" >&2; exit 64; }; pause="$2"; shift 2 ;;
         --no-kill) do_kill=0; shift ;;
         --in-memory) in_memory=1; do_kill=0; instances=1; shift ;;
         --release) configuration=release; shift ;;
-        -h | --help) sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,39p' "$server_package/fleet-check.sh" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "fleet-check: unknown argument '$1'" >&2; echo "$usage" >&2; exit 64 ;;
     esac
 done
@@ -132,7 +136,7 @@ kill_args=()
 [ "$do_kill" -eq 1 ] && [ "$instances" -ge 1 ] && kill_args=(--kill-file "$work/kill" --killed-instance "$((kill_instance < instances ? kill_instance : 0))")
 echo "== fleet: $customers customers, $concurrency at a time, seed $seed$([ "$do_kill" -eq 1 ] && echo ", one instance killed mid-run")"
 python3 ./fleet-customers.py "${urls[@]}" --customers "$customers" --concurrency "$concurrency" --seed "$seed" \
-    --window "$window" --result "$work/result.json" "${kill_args[@]}" &
+    --reask-pause "$pause" --window "$window" --result "$work/result.json" "${kill_args[@]}" &
 customers_pid=$!
 pids+=("$customers_pid")
 killed=0
