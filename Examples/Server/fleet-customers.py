@@ -187,12 +187,12 @@ class Customer(http_client.Session):
         elif status != 204:
             raise Failed("poll answered HTTP %d: %r" % (status, body[:200]))
 
-    def next(self, deadline=30):
+    def next(self, deadline=15):
         end = time.time() + deadline
         while not self.inbox:
             if time.time() > end:
                 raise Failed("no message from the company within %d s" % deadline)
-            self.poll(10)
+            self.poll(5)
         return self.inbox.pop(0)
 
 
