@@ -175,6 +175,41 @@ struct CustomerResumeTests {
         _ = await pending.value
     }
 
+    @Test("an instance whose save loses to another instance of the assistant sends nothing more and gives the session up")
+    func losingInstanceStops() async throws {
+        let stage = Stage()
+        let store = InMemorySessionStore()
+        let lisa = assistant(stage, Scenarios.haircutWishes(on: stage.day), store: store, seed: 1)
+        let (end, companyEnd) = InProcessTransport.pair(codec: WireCodec())
+        let received = ReceivedLog()
+        let reader = Task { for await event in companyEnd.inbound { if case .envelope(let envelope) = event { await received.append(envelope) } } }
+        await lisa.connect(to: "salon.example/bot", over: end)
+        let done = DoneFlag()
+        let pending = Task {
+            let outcome = await lisa.book(at: "salon.example/bot")
+            await done.raise()
+            return outcome
+        }
+        try await waitUntil("the hello arrives") { await received.envelopes.count == 1 }
+        let session = try #require(await lisa.sessionIDs.first)
+
+        // Another instance continues the session: it saves the next version first.
+        var taken = try #require(await store.load(session))
+        taken.version += 1
+        try await store.save(taken)
+
+        try await waitUntil("the first instance gives up", advancing: stage.clock) { await done.isRaised }
+        guard case .failed(let error) = await pending.value else {
+            Issue.record("the losing instance went on")
+            return
+        }
+        #expect(error.code == .internalError && error.message.contains("another instance"))
+        stage.clock.advance(bySeconds: 120)
+        try await Task.sleep(nanoseconds: 50_000_000)
+        #expect(await received.envelopes.count == 1, "the losing instance retransmitted")
+        reader.cancel()
+    }
+
     // MARK: - Helpers
 
     private func assistant(_ stage: Stage, _ wishes: Wishes, store: any SessionStore, seed: UInt64) -> CustomerAgent {
@@ -191,7 +226,7 @@ struct CustomerResumeTests {
 
 /// Waits (in real time, at most a few seconds) until `condition` holds; advances `clock` by a
 /// second between looks when one is given, so that timers come due.
-func waitUntil(
+private func waitUntil(
     _ what: String, advancing clock: ManualClock? = nil, sourceLocation: SourceLocation = #_sourceLocation,
     _ condition: @Sendable () async -> Bool
 ) async throws {
@@ -204,14 +239,20 @@ func waitUntil(
     throw CancellationError()
 }
 
+/// Raised once something happened.
+private actor DoneFlag {
+    private(set) var isRaised = false
+    func raise() { isRaised = true }
+}
+
 /// Every envelope a company end received, in arrival order.
-actor ReceivedLog {
+private actor ReceivedLog {
     private(set) var envelopes: [Envelope] = []
     func append(_ envelope: Envelope) { envelopes.append(envelope) }
 }
 
 /// A transport end that logs what arrives.
-struct Recording: Transport {
+private struct Recording: Transport {
     let base: any Transport
     let log: ReceivedLog
     let inbound: AsyncStream<TransportEvent>
@@ -239,7 +280,7 @@ struct Recording: Transport {
 /// The assistant's end of a connection that dies with the assistant: once a message of the
 /// kill point's kind is sent, nothing more goes out or comes in, and `killed` runs (fencing the
 /// assistant's store, as if its process had ended).
-final class KillSwitch: Transport, @unchecked Sendable {
+private final class KillSwitch: Transport, @unchecked Sendable {
     private let base: any Transport
     private let point: CustomerResumeTests.KillPoint
     private let killed: @Sendable () async -> Void
@@ -284,7 +325,7 @@ final class KillSwitch: Transport, @unchecked Sendable {
 }
 
 /// A store that refuses everything once fenced: the store of an assistant whose process ended.
-actor FencedSessionStore: SessionStore {
+private actor FencedSessionStore: SessionStore {
     private let base: any SessionStore
     private var fenced = false
 
@@ -324,7 +365,7 @@ actor FencedSessionStore: SessionStore {
 
 /// A store that keeps sessions only as ``SavedSession/encoded()`` bytes, as a database would:
 /// every load decodes, so a resumed session is exactly what the bytes hold.
-actor EncodingSessionStore: SessionStore {
+private actor EncodingSessionStore: SessionStore {
     private var rows: [SessionID: (version: Int64, agent: AgentID, bytes: [UInt8])] = [:]
 
     func load(_ id: SessionID) throws(SessionStoreError) -> SavedSession? {

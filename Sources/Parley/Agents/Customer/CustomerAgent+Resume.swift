@@ -15,7 +15,8 @@ extension CustomerAgent {
 
     /// Saves every session `output` concerns (and `touching`) and returns the part of `output`
     /// that may be sent: all of it, or without the envelopes of a session whose save failed (then
-    /// ``AgentOutput/storeFailure`` says why). Timers are kept: a retransmission tries again.
+    /// ``AgentOutput/storeFailure`` says why). Timers are kept when the store was unavailable (a
+    /// retransmission tries again); a session that lost a compare-and-set is abandoned here.
     func persisted(_ output: AgentOutput, touching: SessionID?) async -> AgentOutput {
         var ids = Set(output.envelopes.map(\.session)).union(output.timers.map(\.session)).union(output.finished.keys)
         if let touching { ids.insert(touching) }
@@ -23,11 +24,15 @@ extension CustomerAgent {
         for id in ids.sorted() where sessions[id] != nil {
             sessions[id]?.noteTimers(output.timers, session: id)
             if sessions[id]?.machine.phase.isTerminal == true, sessions[id]?.endedAt == nil { sessions[id]?.endedAt = clock.now }
-            if let error = await persist(id) { failed[id] = error }
+            if let error = await persist(id) {
+                failed[id] = error
+                if error.kind == .conflict { await abandon(id, because: error) }
+            }
         }
         guard let first = failed.min(by: { $0.key < $1.key }) else { return output }
         var kept = output
         kept.envelopes.removeAll { failed[$0.session] != nil }
+        kept.timers.removeAll { failed[$0.session]?.kind == .conflict }
         kept.storeFailure = kept.storeFailure ?? first.value
         return kept
     }
@@ -50,7 +55,7 @@ extension CustomerAgent {
 
     /// One compare-and-set save of `session` over the version this agent saved last. A conflict
     /// means another process (a newer instance of this assistant) continued the session: this
-    /// one sends nothing more of it.
+    /// one sends nothing more of it (``abandon(_:because:)``).
     private func saveOnce(_ session: SessionID) async -> SessionStoreError? {
         guard var state = sessions[session] else { return nil }
         state.receipts = state.grants.compactMap { consent.ledger.receipt(for: $0.tokenID) }

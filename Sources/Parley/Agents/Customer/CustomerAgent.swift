@@ -389,6 +389,16 @@ public actor CustomerAgent {
         sessionOrder.sort { (first($0), $0) < (first($1), $1) }
     }
 
+    /// Stops handling `session` here because another instance of this assistant continued it
+    /// (a save lost its compare-and-set): its timers stop and whoever waits for it gets `error`.
+    func abandon(_ session: SessionID, because error: SessionStoreError) async {
+        await timers.cancel(session: session)
+        let outcome = NegotiationOutcome.failed(
+            ParleyError(.internalError, "session '\(session)' was continued by another instance: \(error)", fault: .local))
+        outcomeWaiters.removeValue(forKey: session)?.resume(returning: outcome)
+        progressWaiters.removeValue(forKey: session)?.resume()
+    }
+
     /// Arms the stored timers of `session` once (a restored session).
     func rearmTimers(of session: SessionID) async {
         guard let state = sessions[session], !resumed.contains(session) else { return }
