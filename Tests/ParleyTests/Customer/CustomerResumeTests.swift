@@ -48,8 +48,10 @@ struct CustomerResumeTests {
         await second.connect(to: salon.profile.id, over: secondEnd)
         #expect(try await second.restoreSessions() == [session])
         let resumed = Task { await second.resume(session) }
+        let alsoWaiting = Task { await second.resume(session) }  // a second caller waits for the same outcome
         try await waitUntil("the resumed session ends", advancing: stage.clock) { await second.isFinished(session) }
         let outcome = await resumed.value
+        #expect(await alsoWaiting.value == outcome)
 
         // The booking completes, once.
         let made = try #require(outcome.booking, "outcome: \(outcome)")

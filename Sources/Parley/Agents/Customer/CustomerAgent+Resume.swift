@@ -167,4 +167,41 @@ extension CustomerAgent {
             break
         }
     }
+
+    // MARK: - Restoring
+
+    /// Records `booking`, restored from a session saved at `instant`, unless a later state of it is known.
+    func restoreBooking(_ booking: Booking, at instant: Instant) {
+        if let known = bookingTimes[booking.reference], known > instant { return }
+        bookings[booking.reference] = booking
+        bookingTimes[booking.reference] = instant
+    }
+
+    /// Takes `session` into the agent's session order (restored sessions by their first envelope).
+    func adopt(_ session: SessionID) {
+        guard !sessionOrder.contains(session) else { return }
+        sessionOrder.append(session)
+        let first = { (id: SessionID) in self.sessions[id]?.transcript.first?.sentAt ?? Instant(secondsSinceEpoch: 0) }
+        sessionOrder.sort { (first($0), $0) < (first($1), $1) }
+    }
+
+    /// Stops handling `session` here because another instance of this assistant continued it
+    /// (a save lost its compare-and-set): its timers stop and whoever waits for it gets `error`.
+    func abandon(_ session: SessionID, because error: SessionStoreError) async {
+        await timers.cancel(session: session)
+        let outcome = NegotiationOutcome.failed(
+            ParleyError(.internalError, "session '\(session)' was continued by another instance: \(error)", fault: .local))
+        for waiter in outcomeWaiters.removeValue(forKey: session) ?? [] { waiter.resume(returning: outcome) }
+        progressWaiters.removeValue(forKey: session)?.resume()
+    }
+
+    /// Arms the stored timers of `session` once (a restored session).
+    func rearmTimers(of session: SessionID) async {
+        guard let state = sessions[session], !resumed.contains(session) else { return }
+        resumed.insert(session)
+        let requests = state.timers.sorted(by: { ($0.value, $0.key.rawValue) < ($1.value, $1.key.rawValue) }).map {
+            AgentOutput.TimerRequest(session: session, timer: $0.key, at: $0.value)
+        }
+        await schedule(requests)
+    }
 }

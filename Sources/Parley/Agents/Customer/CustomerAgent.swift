@@ -40,21 +40,22 @@ public actor CustomerAgent {
     var consent: ConsentAuthority
     var random: IdentifierSource
     var sessions: [SessionID: CustomerSession] = [:]
-    private var sessionOrder: [SessionID] = []
+    var sessionOrder: [SessionID] = []
     var inboxes: [SessionID: SerialInbox<TransportEvent>] = [:]
     var links: [AgentID: any Transport] = [:]
     private var readers: [AgentID: Task<Void, Never>] = [:]
     /// Connections made so far, and the number of the current one to each company.
     private var connections = 0
     private var linkConnections: [AgentID: Int] = [:]
-    private var outcomeWaiters: [SessionID: CheckedContinuation<NegotiationOutcome, Never>] = [:]
-    private var progressWaiters: [SessionID: CheckedContinuation<Void, Never>] = [:]
+    /// Who waits for each session's outcome (``book(at:)``, ``resume(_:)``, …).
+    var outcomeWaiters: [SessionID: [CheckedContinuation<NegotiationOutcome, Never>]] = [:]
+    var progressWaiters: [SessionID: CheckedContinuation<Void, Never>] = [:]
     /// Inbound events processed whose output is not sent yet, by session: waiters wake only when
     /// it is 0, so that a final `error` or `close` goes out before `book` returns.
     var undelivered: [SessionID: Int] = [:]
-    private let timers: TimerScheduler
+    let timers: TimerScheduler
     /// Bookings made, by reference.
-    public private(set) var bookings: [BookingReference: Booking] = [:]
+    public internal(set) var bookings: [BookingReference: Booking] = [:]
     /// When each booking in ``bookings`` was recorded, so that restoring saved sessions in any
     /// order keeps the latest state of a booking.
     var bookingTimes: [BookingReference: Instant] = [:]
@@ -180,8 +181,8 @@ public actor CustomerAgent {
         for reader in readers.values { reader.cancel() }
         readers.removeAll()
         await timers.cancelAll()
-        for (session, waiter) in outcomeWaiters {
-            waiter.resume(returning: sessions[session]?.outcome ?? .noAgreement(.disconnected))
+        for (session, waiters) in outcomeWaiters {
+            for waiter in waiters { waiter.resume(returning: sessions[session]?.outcome ?? .noAgreement(.disconnected)) }
         }
         outcomeWaiters.removeAll()
         for waiter in progressWaiters.values { waiter.resume() }
@@ -315,7 +316,7 @@ public actor CustomerAgent {
         if let outcome = sessions[session]?.outcome, sessions[session]?.machine.phase.isTerminal == true, undelivered[session] == nil {
             return outcome
         }
-        return await withCheckedContinuation { outcomeWaiters[session] = $0 }
+        return await withCheckedContinuation { outcomeWaiters[session, default: []].append($0) }
     }
 
     private func waitForProgress(_ session: SessionID) async {
@@ -341,7 +342,7 @@ public actor CustomerAgent {
             let outcome = state.outcome ?? .failed(state.machine.end?.error ?? ParleyError(.sessionClosed, "the session ended"))
             if sessions[session]?.outcome == nil { sessions[session]?.outcome = outcome }
             if let waiter = progressWaiters.removeValue(forKey: session) { waiter.resume() }
-            outcomeWaiters.removeValue(forKey: session)?.resume(returning: outcome)
+            for waiter in outcomeWaiters.removeValue(forKey: session) ?? [] { waiter.resume(returning: outcome) }
         }
     }
 
@@ -359,7 +360,7 @@ public actor CustomerAgent {
     }
 
     /// Sets or stops timers; a timer that fires is handled, saved and its output sent.
-    private func schedule(_ requests: [AgentOutput.TimerRequest]) async {
+    func schedule(_ requests: [AgentOutput.TimerRequest]) async {
         for request in requests {
             await timers.schedule(request) { [weak self] session, timer, now in
                 guard let self else { return }
@@ -372,40 +373,5 @@ public actor CustomerAgent {
     func recordBooking(_ booking: Booking) {
         bookings[booking.reference] = booking
         bookingTimes[booking.reference] = clock.now
-    }
-
-    /// Records `booking`, restored from a session saved at `instant`, unless a later state of it is known.
-    func restoreBooking(_ booking: Booking, at instant: Instant) {
-        if let known = bookingTimes[booking.reference], known > instant { return }
-        bookings[booking.reference] = booking
-        bookingTimes[booking.reference] = instant
-    }
-
-    /// Takes `session` into the agent's session order (restored sessions by their first envelope).
-    func adopt(_ session: SessionID) {
-        guard !sessionOrder.contains(session) else { return }
-        sessionOrder.append(session)
-        let first = { (id: SessionID) in self.sessions[id]?.transcript.first?.sentAt ?? Instant(secondsSinceEpoch: 0) }
-        sessionOrder.sort { (first($0), $0) < (first($1), $1) }
-    }
-
-    /// Stops handling `session` here because another instance of this assistant continued it
-    /// (a save lost its compare-and-set): its timers stop and whoever waits for it gets `error`.
-    func abandon(_ session: SessionID, because error: SessionStoreError) async {
-        await timers.cancel(session: session)
-        let outcome = NegotiationOutcome.failed(
-            ParleyError(.internalError, "session '\(session)' was continued by another instance: \(error)", fault: .local))
-        outcomeWaiters.removeValue(forKey: session)?.resume(returning: outcome)
-        progressWaiters.removeValue(forKey: session)?.resume()
-    }
-
-    /// Arms the stored timers of `session` once (a restored session).
-    func rearmTimers(of session: SessionID) async {
-        guard let state = sessions[session], !resumed.contains(session) else { return }
-        resumed.insert(session)
-        let requests = state.timers.sorted(by: { ($0.value, $0.key.rawValue) < ($1.value, $1.key.rawValue) }).map {
-            AgentOutput.TimerRequest(session: session, timer: $0.key, at: $0.value)
-        }
-        await schedule(requests)
     }
 }
