@@ -10,6 +10,13 @@ import Foundation
 /// same timers — and several agents sharing one store (one database behind a fleet of servers)
 /// can each take any event of any session.
 ///
+/// A ``CustomerAgent`` saves its sessions the same way (after each event, before sending), but
+/// keeps them in memory while it runs: its store is what a restarted assistant continues from
+/// (``CustomerAgent/restoreSessions()``, ``CustomerAgent/resume(_:)``). A store is keyed by
+/// session id, and both sides of a session share its id: give the company side and the customer
+/// side their own stores. A company agent that finds a customer session under an id refuses it
+/// (``SessionStoreError/Kind/corrupt``) rather than taking it for its own.
+///
 /// The contract an implementation must honour:
 /// - ``save(_:)`` is a compare-and-set on ``SavedSession/version``: it stores the session only
 ///   if the stored version is exactly one less (or, for version 1, if no session with that id is
