@@ -102,11 +102,14 @@ public struct SavedSession: Sendable, Hashable {
         var company: CompanySession
     }
 
-    /// The session as bytes (UTF-8 JSON), for a store that keeps it outside the process.
+    /// The session as bytes (UTF-8 JSON), for a store that keeps it outside the process. The same
+    /// value always gives the same bytes (object keys are sorted).
     public func encoded() -> [UInt8] {
         let value = Encoded(format: Self.format, id: id, version: version, company: company)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
         do {
-            return Array(try JSONEncoder().encode(value))
+            return Array(try encoder.encode(value))
         } catch {
             // Every member is a value the library built and encodes; nothing here can fail.
             preconditionFailure("a saved session could not be encoded: \(error)")
@@ -135,6 +138,23 @@ public struct SavedSession: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(id)
         hasher.combine(version)
+    }
+}
+
+extension SavedSession {
+    /// The same state at the next version: what a store must accept exactly once over this
+    /// value, and refuse while this value is not the stored one (for store contracts and tests).
+    package func advanced() -> SavedSession {
+        var next = self
+        next.version += 1
+        return next
+    }
+
+    /// The same state at `version` (for store contracts and tests: a stale or a skipping save).
+    package func at(version: Int64) -> SavedSession {
+        var copy = self
+        copy.version = version
+        return copy
     }
 }
 
