@@ -6,9 +6,9 @@ public import Parley
 /// compare-and-set that refuses a stale version and changes nothing, of N concurrent savers of
 /// one version exactly one wins, due timers are found earliest first within a limit, purging
 /// deletes only sessions that ended before the instant, and unreadable state is reported as
-/// ``SessionStoreError/Kind/corrupt``.
+/// `SessionStoreError.Kind.corrupt`.
 ///
-/// The values it saves are real sessions: each check drives a real ``CompanyAgent`` over the
+/// The values it saves are real sessions: each check drives a real `CompanyAgent` over the
 /// store under test (hello, request, accept, consent, disclosure, close) on fixed instants, and
 /// starts a second agent on the same store where a restart or another instance is part of the
 /// check.
@@ -36,7 +36,7 @@ public struct SessionStoreContract: Sendable {
     /// Builds a fresh, empty store for one check. A thrown error fails that check with the error as the reason.
     public typealias StoreFactory = @Sendable (Fixture) async throws -> any SessionStore
 
-    /// Replaces the stored state of one session with raw bytes, bypassing ``SessionStore/save(_:)``:
+    /// Replaces the stored state of one session with raw bytes, bypassing `SessionStore.save(_:)`:
     /// how the `corrupt` check damages a stored session (a database store writes the bytes into
     /// its state column). It is given the store the factory built.
     public typealias StateOverwriter = @Sendable (_ store: any SessionStore, _ session: SessionID, _ bytes: [UInt8]) async throws -> Void
@@ -46,13 +46,15 @@ public struct SessionStoreContract: Sendable {
     private let makeStore: StoreFactory
     private let overwriteState: StateOverwriter?
 
-    /// A contract run that builds each check's store with `makeStore`; `racers` concurrent tasks
-    /// (at least 2) race to save one version in the race checks.
+    /// A contract run that builds each check's store with `makeStore`.
     ///
-    /// - Parameter overwriteState: writes raw bytes as a session's stored state. With it, the
-    ///   `corrupt` check also proves that the store reports damaged state as
-    ///   ``SessionStoreError/Kind/corrupt`` (and the agent refuses the event instead of crashing);
-    ///   without it (a store that keeps values, not bytes) the check covers decoding only.
+    /// - Parameters:
+    ///   - racers: how many concurrent tasks (at least 2) race to save one version in the race checks.
+    ///   - makeStore: builds a fresh, empty store for each check.
+    ///   - overwriteState: writes raw bytes as a session's stored state. With it, the `corrupt`
+    ///     check also proves that the store reports damaged state as
+    ///     `SessionStoreError.Kind.corrupt` (and the agent refuses the event instead of crashing);
+    ///     without it (a store that keeps values, not bytes) the check covers decoding only.
     public init(racers: Int = 16, makeStore: @escaping StoreFactory, overwriteState: StateOverwriter? = nil) {
         self.racers = max(2, racers)
         self.makeStore = makeStore
@@ -95,7 +97,7 @@ struct SessionContractCheck: Sendable {
 struct SessionContractContext: Sendable {
     /// The store as the factory built it (saves through it are not recorded).
     var store: any SessionStore
-    /// The driver, whose agents save through a recording wrapper of ``store``.
+    /// The driver, whose agents save through a recording wrapper of `store`.
     var driver: SessionDriver
     var racers: Int
     var overwriteState: SessionStoreContract.StateOverwriter?
