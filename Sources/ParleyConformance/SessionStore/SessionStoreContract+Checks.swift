@@ -233,7 +233,8 @@ extension SessionStoreContract {
         let endedEarly = try await c.lastSaved(early.session).endedAt
         let endedLate = try await c.lastSaved(late.session).endedAt
         try c.expect(
-            endedEarly == at(100) && endedLate == at(200), "closed sessions saved with endedAt \(String(describing: endedEarly)), \(String(describing: endedLate))")
+            endedEarly == at(100) && endedLate == at(200),
+            "closed sessions saved with endedAt \(String(describing: endedEarly)), \(String(describing: endedLate))")
         let steps: [(Instant, Int, [SessionID], [SessionID])] = [
             (at(200), 1, [early.session], [late.session, open.session]),
             (at(200), 0, [early.session], [late.session, open.session]),

@@ -145,6 +145,8 @@ struct SessionContractContext: Sendable {
         try expect(
             loaded?.version == expected.version,
             "\(what): load(\(expected.id)) is at version \(loaded?.version ?? 0), not \(expected.version)")
-        try expect(loaded?.encoded() == expected.encoded(), "\(what): load(\(expected.id)) differs from the value saved at version \(expected.version)")
+        try expect(
+            loaded?.encoded() == expected.encoded(),
+            "\(what): load(\(expected.id)) differs from the value saved at version \(expected.version)")
     }
 }

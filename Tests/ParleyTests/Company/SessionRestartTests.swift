@@ -27,7 +27,9 @@ struct SessionRestartTests {
 
     static let ten = World.window(may: 3, from: (10, 0), to: (10, 0))
 
-    @Test("S1: agent A takes hello, request and accept; a new agent B takes consent-grant and disclose, confirms, and answers the duplicate accept byte for byte")
+    @Test(
+        "S1: agent A takes hello, request and accept; a new agent B takes consent-grant and disclose, confirms, and answers the duplicate accept byte for byte"
+    )
     func restartBetweenAcceptAndGrant() async throws {
         let sessions = InMemorySessionStore()
         let bookings = InMemoryBookingStore(openingHours: Salons.openingHours, bookings: Salons.s1Bookings())
