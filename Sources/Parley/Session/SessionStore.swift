@@ -176,7 +176,8 @@ public struct SavedSession: Sendable, Hashable {
         var customer: CustomerSession?
     }
 
-    /// The session as bytes (UTF-8 JSON), for a store that keeps it outside the process.
+    /// The session as bytes (UTF-8 JSON), for a store that keeps it outside the process. The same
+    /// value always gives the same bytes (object keys are sorted).
     public func encoded() -> [UInt8] {
         var value = Encoded(format: Self.format, id: id, version: version)
         switch state {
@@ -220,6 +221,23 @@ public struct SavedSession: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(id)
         hasher.combine(version)
+    }
+}
+
+extension SavedSession {
+    /// The same state at the next version: what a store must accept exactly once over this
+    /// value, and refuse while this value is not the stored one (for store contracts and tests).
+    package func advanced() -> SavedSession {
+        var next = self
+        next.version += 1
+        return next
+    }
+
+    /// The same state at `version` (for store contracts and tests: a stale or a skipping save).
+    package func at(version: Int64) -> SavedSession {
+        var copy = self
+        copy.version = version
+        return copy
     }
 }
 

@@ -221,7 +221,16 @@ public actor CompanyAgent {
     }
 
     /// Why a new session from `peer` is not admitted now, or `nil` when it is.
-    private func admission(of peer: AgentID) -> ParleyError? {
+    private func admission(of peer: AgentID) async -> ParleyError? {
+        if let counted = openSessionsByPeer[peer], counted.count >= limits.openSessionsPerPeer {
+            // Sessions this instance opened may have ended on another instance sharing the store
+            // (or been purged): only the store knows. Sessions it cannot read keep counting.
+            for session in counted {
+                let saved: SavedSession?
+                do { saved = try await sessionStore.load(session) } catch { continue }
+                if saved?.company.map({ $0.machine.phase.isTerminal }) ?? true { noteEnded(session, openedBy: peer) }
+            }
+        }
         if let open = openSessionsByPeer[peer], open.count >= limits.openSessionsPerPeer {
             return ParleyError(.limitExceeded, "agent '\(peer)' already holds \(open.count) open sessions (MAX_PEER_SESSIONS)")
         }
@@ -428,7 +437,7 @@ public actor CompanyAgent {
         }
         guard sessions[session] == nil else { return await process(event, session: session, now: now) }
         guard envelope.to == profile.id else { return AgentOutput() }
-        var refusal = admission(of: envelope.from)
+        var refusal = await admission(of: envelope.from)
         if refusal == nil, let admitting { refusal = await admitting(envelope) }
         if let refusal {
             output.append(refuse(envelope, refusal, now: now))
@@ -600,7 +609,12 @@ public actor CompanyAgent {
         for action in actions {
             switch action {
             case .send(let envelope):
-                if TranscriptDigest.counts(envelope.kind) || envelope.kind == .close { sessions[session]?.transcript.append(envelope) }
+                // A resend (the reply to a duplicate, a retransmission) is already in the transcript.
+                if TranscriptDigest.counts(envelope.kind) || envelope.kind == .close,
+                    sessions[session]?.transcript.contains(where: { $0.id == envelope.id }) == false
+                {
+                    sessions[session]?.transcript.append(envelope)
+                }
                 emit(.messageSent(envelope), session: session)
             case .deliver(let envelope):
                 sessions[session]?.transcript.append(envelope)
