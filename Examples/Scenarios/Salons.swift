@@ -48,16 +48,19 @@ public enum Salons {
     }
 
     /// The salon of S1 on any ``BookingStore`` (a database, say), its booking references
-    /// starting with `prefix`; it signs its confirms with `signingKey` when one is given.
+    /// starting with `prefix`; it signs its confirms with `signingKey` when one is given, and
+    /// keeps its sessions in `sessionStore` (a database shared by every instance, say).
     public static func salon(
         store: any BookingStore, id: AgentID = "salon.example/bot", name: String = "Salon Krause", price: Int64 = 4500,
-        addOns: [AddOn] = [], prefix: String = "B", signingKey: SigningKey? = World.salonSigningKey
+        addOns: [AddOn] = [], prefix: String = "B", signingKey: SigningKey? = World.salonSigningKey,
+        sessionStore: any SessionStore = InMemorySessionStore()
     ) -> CompanyAgent {
         var policy = CompanyPolicy()
         policy.bookingPrefix = prefix
         return CompanyAgent(
             profile: CompanyProfile(id: id, name: name, timeZone: World.timeZone, location: "Hauptstraße 1, 10827 Berlin"),
-            catalogue: catalogue(price: price, addOns: addOns), store: store, policy: policy, signingKey: signingKey)
+            catalogue: catalogue(price: price, addOns: addOns), store: store, policy: policy, signingKey: signingKey,
+            sessionStore: sessionStore)
     }
 
     /// The S1 salon with its diary and opening hours (09:00–18:00) laid out on `day`.
@@ -86,8 +89,10 @@ public enum Salons {
     }
 
     /// The restaurant of S2 on any ``BookingStore`` (a database, say), its booking references
-    /// starting with `prefix`.
-    public static func restaurant(store: any BookingStore, prefix: String = "B") -> CompanyAgent {
+    /// starting with `prefix`, its sessions in `sessionStore`.
+    public static func restaurant(
+        store: any BookingStore, prefix: String = "B", sessionStore: any SessionStore = InMemorySessionStore()
+    ) -> CompanyAgent {
         var policy = CompanyPolicy()
         policy.bookingPrefix = prefix
         policy.minimumPartySize = 5
@@ -98,7 +103,7 @@ public enum Salons {
             catalogue: Catalogue(services: [
                 Service(id: "table", category: "table", title: "Table", durationMinutes: 120, price: Money(amount: 0, currency: "EUR"))
             ]),
-            store: store, policy: policy)
+            store: store, policy: policy, sessionStore: sessionStore)
     }
 
     /// The promotional add-on of S4: 10 % off for allowing marketing e-mail.

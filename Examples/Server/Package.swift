@@ -55,11 +55,15 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: settings),
-        // The booking store contract (ParleyConformance) against a real PostgreSQL: skipped unless
+        // The booking and session store contracts (ParleyConformance) against a real PostgreSQL,
+        // restarts and compare-and-set races of company agents on it: skipped unless
         // PARLEY_TEST_DATABASE_URL is set (postgres-check.sh sets it).
         .testTarget(
             name: "ParleyPostgresTests",
-            dependencies: ["ParleyPostgres", .product(name: "ParleyConformance", package: "Parley")],
+            dependencies: [
+                "ParleyPostgres", .product(name: "ParleyConformance", package: "Parley"),
+                .product(name: "ParleyScenarios", package: "Parley"),
+            ],
             swiftSettings: settings),
     ]
 )

@@ -3,7 +3,9 @@
 # if its server is missing, creates a throwaway cluster in a temporary directory (its own data
 # directory, loopback only, a free port, trust auth, run as the `postgres` user when we are root,
 # since PostgreSQL refuses to run as root; pg-cluster.sh, shared with fleet-check.sh), then
-#   1. runs the PostgresBookingStore tests (the booking store contract against this database),
+#   1. runs the PostgreSQL tests: the booking store contract and the session store contract
+#      against this database, an S1 session restarted between accept and consent-grant, a
+#      compare-and-set race of two instances on one session, and the round trips of one negotiation,
 #   2. starts `parley-server --database`, books the S1 haircut at 10:00 with `parley book`,
 #      kills the server with SIGKILL, starts a new one on the same database and checks that the
 #      booking survived: the new instance refuses 10:00 and the database holds exactly one booking,
@@ -25,10 +27,14 @@ echo "== postgres: building Examples/Server and parley"
 swift build --package-path "$server_package" --build-tests 2>&1 | tail -n 1
 swift build --package-path "$root" --product parley 2>&1 | tail -n 1
 
-echo "== postgres: PostgresBookingStore tests (booking store contract on PostgreSQL)"
-swift test --package-path "$server_package" --skip-build --filter ParleyPostgresTests 2>&1 | tee "$work/test.log" | grep -E "^(PASS|FAIL) |passed|failed|skipped" | tail -n 30
-grep -q 'Test "passes every check of the booking store contract" passed' "$work/test.log" ||
-    { echo "postgres-check: the contract test did not pass (or did not run)" >&2; exit 1; }
+echo "== postgres: PostgresBookingStore and PostgresSessionStore tests (both store contracts on PostgreSQL, restart, race)"
+swift test --package-path "$server_package" --skip-build --filter ParleyPostgresTests 2>&1 | tee "$work/test.log" |
+    grep -E "^(PASS|FAIL) |passed|failed|skipped|round trips|^  [a-z-]+: |^  total: " | tail -n 60
+for required in "passes every check of the booking store contract" "passes every check of the session store contract" \
+    "S1 survives a restart between accept and consent-grant" "two instances advance one session at once"; do
+    grep -q "Test \"$required.*\" passed" "$work/test.log" ||
+        { echo "postgres-check: the test \"$required\" did not pass (or did not run)" >&2; exit 1; }
+done
 if grep -qE "✘|skipped" "$work/test.log"; then echo "postgres-check: a PostgreSQL test failed or was skipped" >&2; exit 1; fi
 
 echo "== postgres: the rest of Examples/Server's tests (real HTTP through Hummingbird, A2A, bad input)"

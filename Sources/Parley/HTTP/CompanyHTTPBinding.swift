@@ -322,11 +322,35 @@ public final class CompanyHTTPBinding: Sendable {
     /// Fires, in the background, the timers due in the session store, at most once per second:
     /// those of sessions another instance served before it went away, or continued after a restart.
     private func sweepTimers(now: Instant) {
-        guard sweep.begin(at: now) else { return }
-        Task {
-            await record(await agent.fireDueTimers(now: now))
-            sweep.end()
-        }
+        guard sweep.begin(at: now) else { return }  // decided under a lock: no task for most requests
+        Task { await sweepBegun(now: now) }
+    }
+
+    /// Fires the timers due in the agent's ``SessionStore`` by the binding's clock and records
+    /// what they send, so that polls parked for those sessions wake at once; returns that output.
+    ///
+    /// Requests fire due timers by themselves (at most once a second), but a host should also
+    /// call this about once a second from a background task: then the timers of sessions whose
+    /// instance went away, or that began before a restart, fire even while no request arrives.
+    /// A call while another sweep runs, or within a second of the last one, does nothing.
+    @discardableResult
+    public func fireDueTimers() async -> AgentOutput {
+        await fireDueTimers(now: clock.now)
+    }
+
+    @discardableResult
+    private func fireDueTimers(now: Instant) async -> AgentOutput {
+        guard sweep.begin(at: now) else { return AgentOutput() }
+        return await sweepBegun(now: now)
+    }
+
+    /// Runs a sweep that ``TimerSweep/begin(at:)`` allowed.
+    @discardableResult
+    private func sweepBegun(now: Instant) async -> AgentOutput {
+        let output = await agent.fireDueTimers(now: now)
+        await record(output)
+        sweep.end()
+        return output
     }
 
     func batch(_ envelopes: [Envelope]) -> ParleyHTTPResponse {

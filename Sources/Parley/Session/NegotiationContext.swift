@@ -55,6 +55,28 @@ struct NegotiationContext: Hashable, Sendable, Codable {
         case acceptedBox = "accepted", openConsentRequestBox = "openConsentRequest", bookingBox = "booking"
     }
 
+    /// Encodes the sets sorted, so that one context always gives the same bytes
+    /// (``SavedSession/encoded()``); decoding is synthesised.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(windows, forKey: .windows)
+        try container.encodeIfPresent(rescheduling, forKey: .rescheduling)
+        try container.encode(table, forKey: .table)
+        try container.encode(offeredIDs.sorted { $0.rawValue < $1.rawValue }, forKey: .offeredIDs)
+        try container.encodeIfPresent(acceptedBox, forKey: .acceptedBox)
+        try container.encode(acceptedAddOns, forKey: .acceptedAddOns)
+        try container.encodeIfPresent(openQuestion, forKey: .openQuestion)
+        try container.encode(openQuestionOptions, forKey: .openQuestionOptions)
+        try container.encodeIfPresent(openConsentRequestBox, forKey: .openConsentRequestBox)
+        try container.encode(grants, forKey: .grants)
+        try container.encode(revoked.sorted { $0.rawValue < $1.rawValue }, forKey: .revoked)
+        try container.encodeIfPresent(cancelling, forKey: .cancelling)
+        try container.encodeIfPresent(bookingBox, forKey: .bookingBox)
+        try container.encodeIfPresent(resume, forKey: .resume)
+        try container.encodeIfPresent(version, forKey: .version)
+        try container.encodeIfPresent(concludeBy, forKey: .concludeBy)
+    }
+
     /// The requirements declared by the accepted proposal and the accepted add-ons.
     var acceptedRequirements: [DataRequirement] {
         guard let accepted else { return [] }

@@ -205,11 +205,27 @@ public struct SessionStateMachine: Hashable, Sendable, Codable {
         static func == (lhs: ProcessedLog, rhs: ProcessedLog) -> Bool { lhs.dictionary == rhs.dictionary }
         func hash(into hasher: inout Hasher) { hasher.combine(dictionary) }
 
+        /// Reads the dictionary's encoding (id, record, id, record, …) keeping the order it lists.
         init(from decoder: any Decoder) throws {
-            entries = try [MessageID: Processed](from: decoder).map { ($0.key, $0.value) }
+            var container = try decoder.unkeyedContainer()
+            while !container.isAtEnd {
+                let id = try container.decode(MessageID.self)
+                guard !container.isAtEnd else {
+                    throw DecodingError.dataCorruptedError(in: container, debugDescription: "message id '\(id)' has no record")
+                }
+                self[id] = try container.decode(Processed.self)
+            }
         }
 
-        func encode(to encoder: any Encoder) throws { try dictionary.encode(to: encoder) }
+        /// Writes what the dictionary's encoding writes, in arrival order rather than hash order,
+        /// so that one log always gives the same bytes and keeps its order through a round trip.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.unkeyedContainer()
+            for entry in entries {
+                try container.encode(entry.id)
+                try container.encode(entry.record)
+            }
+        }
     }
 
     /// What the machine remembers of a received message id, to answer duplicates.

@@ -10,6 +10,13 @@ import Foundation
 /// same timers — and several agents sharing one store (one database behind a fleet of servers)
 /// can each take any event of any session.
 ///
+/// A ``CustomerAgent`` saves its sessions the same way (after each event, before sending), but
+/// keeps them in memory while it runs: its store is what a restarted assistant continues from
+/// (``CustomerAgent/restoreSessions()``, ``CustomerAgent/resume(_:)``). A store is keyed by
+/// session id, and both sides of a session share its id: give the company side and the customer
+/// side their own stores. A company agent that finds a customer session under an id refuses it
+/// (``SessionStoreError/Kind/corrupt``) rather than taking it for its own.
+///
 /// The contract an implementation must honour:
 /// - ``save(_:)`` is a compare-and-set on ``SavedSession/version``: it stores the session only
 ///   if the stored version is exactly one less (or, for version 1, if no session with that id is
@@ -37,6 +44,20 @@ public protocol SessionStore: Sendable {
     /// Deletes every session that ended before `instant`; returns how many were deleted.
     @discardableResult
     func purge(endedBefore instant: Instant) async throws(SessionStoreError) -> Int
+    /// The ids of every stored session of `agent` (``SavedSession/agent``), open or ended, in no
+    /// particular order: how a restarted ``CustomerAgent`` finds its sessions
+    /// (``CustomerAgent/restoreSessions()``).
+    ///
+    /// Optional: the default implementation throws ``SessionStoreError/Kind/unavailable``. A store
+    /// that lists sessions keeps ``SavedSession/agent`` as an indexed column.
+    func sessions(of agent: AgentID) async throws(SessionStoreError) -> [SessionID]
+}
+
+extension SessionStore {
+    /// Throws ``SessionStoreError/Kind/unavailable``: this store does not list sessions by agent.
+    public func sessions(of agent: AgentID) async throws(SessionStoreError) -> [SessionID] {
+        throw SessionStoreError(.unavailable, "this session store does not list the sessions of an agent")
+    }
 }
 
 /// Why a ``SessionStore`` could not do what was asked.
@@ -67,9 +88,11 @@ public struct SessionStoreError: Error, Hashable, Sendable, CustomStringConverti
 }
 
 /// One session as a ``SessionStore`` keeps it: an opaque state, with the few values a store
-/// indexes by (``id``, ``version``, ``endedAt``, ``nextTimer``).
+/// indexes by (``id``, ``version``, ``endedAt``, ``nextTimer``, and ``agent`` for
+/// ``SessionStore/sessions(of:)``).
 ///
-/// The state is a plain value: an in-memory store keeps it as it is, a database stores
+/// The state is either role's: a ``CompanyAgent``'s session or a ``CustomerAgent``'s (``role``
+/// says which). It is a plain value: an in-memory store keeps it as it is, a database stores
 /// ``encoded()`` and reads it back with ``init(decoding:)``. The encoding is private to the
 /// library (JSON with a format number); it changes only with a version that reads the old one.
 public struct SavedSession: Sendable, Hashable {
@@ -80,31 +103,87 @@ public struct SavedSession: Sendable, Hashable {
     public internal(set) var version: Int64
     /// When the session ended, once it has: finished sessions are kept for the idempotency window
     /// (to answer duplicates) and then purged.
-    public var endedAt: Instant? { company.endedAt }
+    public var endedAt: Instant? {
+        switch state {
+        case .company(let company): company.endedAt
+        case .customer(let customer): customer.endedAt
+        }
+    }
     /// The earliest instant one of the session's timers is due, if any is set.
-    public var nextTimer: Instant? { company.timers.values.min() }
-    /// The company agent's state of the session.
-    var company: CompanySession
+    public var nextTimer: Instant? {
+        switch state {
+        case .company(let company): company.timers.values.min()
+        case .customer(let customer): customer.timers.values.min()
+        }
+    }
+    /// Which side's session it is: a company agent's or a customer agent's.
+    public var role: Role {
+        switch state {
+        case .company: .company
+        case .customer: .customer
+        }
+    }
+    /// The agent whose session it is (the company agent's or the assistant's own id).
+    public var agent: AgentID {
+        switch state {
+        case .company(let company): company.machine.local
+        case .customer(let customer): customer.machine.local
+        }
+    }
+
+    /// One role's state of a session.
+    enum State: Sendable {
+        case company(CompanySession)
+        case customer(CustomerSession)
+    }
+
+    /// The agent's state of the session.
+    var state: State
+
+    /// The company agent's state of the session; `nil` for a customer session.
+    var company: CompanySession? {
+        if case .company(let company) = state { return company }
+        return nil
+    }
+
+    /// The customer agent's state of the session; `nil` for a company session.
+    var customer: CustomerSession? {
+        if case .customer(let customer) = state { return customer }
+        return nil
+    }
 
     init(id: SessionID, version: Int64, company: CompanySession) {
         self.id = id
         self.version = version
-        self.company = company
+        self.state = .company(company)
     }
 
-    /// The format number written by ``encoded()``.
+    init(id: SessionID, version: Int64, customer: CustomerSession) {
+        self.id = id
+        self.version = version
+        self.state = .customer(customer)
+    }
+
+    /// The format number written by ``encoded()``. Format 1 holds exactly one of `company` (a
+    /// company agent's session) and `customer` (a customer agent's session).
     static let format = 1
 
     private struct Encoded: Codable {
         var format: Int
         var id: SessionID
         var version: Int64
-        var company: CompanySession
+        var company: CompanySession?
+        var customer: CustomerSession?
     }
 
-    /// The session as bytes (UTF-8 JSON), for a store that keeps it outside the process.
+    /// The session as bytes (UTF-8 JSON), for a store that keeps it outside the process. The same
+    /// value always gives the same bytes (object keys are sorted).
     public func encoded() -> [UInt8] {
-        let value = Encoded(format: Self.format, id: id, version: version, company: company)
+        var value = Encoded(format: Self.format, id: id, version: version)
+        switch state {
+        case .company(let company): value.company = company
+        case .customer(let customer): value.customer = customer
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys  // the same state gives the same bytes
         do {
@@ -127,7 +206,12 @@ public struct SavedSession: Sendable, Hashable {
         guard value.format == Self.format else {
             throw SessionStoreError(.corrupt, "the saved session has format \(value.format); this version reads format \(Self.format)")
         }
-        self.init(id: value.id, version: value.version, company: value.company)
+        switch (value.company, value.customer) {
+        case (let company?, nil): self.init(id: value.id, version: value.version, company: company)
+        case (nil, let customer?): self.init(id: value.id, version: value.version, customer: customer)
+        case (nil, nil): throw SessionStoreError(.corrupt, "the saved session holds neither a company nor a customer session")
+        case (.some, .some): throw SessionStoreError(.corrupt, "the saved session holds both a company and a customer session")
+        }
     }
 
     /// Whether two saved sessions are the same version of the same session.
@@ -137,6 +221,23 @@ public struct SavedSession: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(id)
         hasher.combine(version)
+    }
+}
+
+extension SavedSession {
+    /// The same state at the next version: what a store must accept exactly once over this
+    /// value, and refuse while this value is not the stored one (for store contracts and tests).
+    package func advanced() -> SavedSession {
+        var next = self
+        next.version += 1
+        return next
+    }
+
+    /// The same state at `version` (for store contracts and tests: a stale or a skipping save).
+    package func at(version: Int64) -> SavedSession {
+        var copy = self
+        copy.version = version
+        return copy
     }
 }
 
@@ -186,6 +287,11 @@ public actor InMemorySessionStore: SessionStore {
         let before = sessions.count
         sessions = sessions.filter { session in session.value.endedAt.map { $0 >= instant } ?? true }
         return before - sessions.count
+    }
+
+    /// The ids of every stored session of `agent`, in ascending order.
+    public func sessions(of agent: AgentID) async throws(SessionStoreError) -> [SessionID] {
+        sessions.values.filter { $0.agent == agent }.map(\.id).sorted()
     }
 
     /// How many sessions are stored, open or ended.

@@ -59,6 +59,40 @@ struct ArticleTests {
         #expect(cancellation.reference == booking.reference)
     }
 
+    @Test("Survive a restart: an assistant started again with the same store completes the booking the first one began")
+    func assistantRestart() async throws {
+        let store = InMemorySessionStore()
+        var generator = SplitMix64(seed: 7)
+        let consentKey = ConsentRootKey(using: &generator)
+        // The first process opens a session and is gone before the salon hears of it: its clock
+        // never moves again, and nobody reads what it sent.
+        let gone = ManualClock(now: World.now)
+        let first = CustomerAgent(
+            id: "assistant.example/lisa", wishes: AssistantArticle.wishes(), policy: AssistantArticle.policy(),
+            personalData: [.givenName: "Lisa"], consentKey: consentKey, clock: gone, sessionStore: store)
+        let (unread, _) = InProcessTransport.pair()
+        await first.connect(to: "salon.example/bot", over: unread)
+        let abandoned = Task { await first.book(at: "salon.example/bot") }
+        for _ in 0..<200 where await store.count == 0 { try await Task.sleep(nanoseconds: 5_000_000) }
+        let session = try #require(await first.sessionIDs.first)
+
+        let clock = ManualClock(now: World.now)
+        let (customerEnd, companyEnd) = InProcessTransport.pair(codec: WireCodec())
+        let salon = CompanyBotArticle.start(on: companyEnd, clock: clock) { _, _ in }
+        let restarted = Task { await AssistantArticle.restart(store: store, consentKey: consentKey, clock: clock, over: customerEnd) }
+        for _ in 0..<400 where await salon.phase(of: session)?.isTerminal != true {
+            try await Task.sleep(nanoseconds: 10_000_000)
+            clock.advance(bySeconds: 1)  // the saved retransmission timer brings the hello to the salon
+        }
+        let (assistant, outcomes) = await restarted.value
+        let booking = try #require(outcomes.first?.booking, "\(outcomes)")
+        #expect(outcomes.count == 1 && booking.session == session)
+        #expect(await assistant.bookings[booking.reference] == booking)
+        #expect(await assistant.receipts.map(\.tokenID) == booking.grants.map(\.tokenID))
+        await first.disconnect()
+        _ = await abandoned.value
+    }
+
     @Test("A consultation is handed to a person, and the staff hear of it with the transcript")
     func handoff() async throws {
         let clock = ManualClock(now: World.now)

@@ -53,6 +53,29 @@ enum AssistantArticle {
         return assistant
     }
 
+    /// The assistant started again after its platform ended it: continues every open session
+    /// from `store` and returns their outcomes.
+    static func restart(
+        store: any SessionStore, consentKey: ConsentRootKey, clock: any AgentClock, over transport: InProcessTransport
+    ) async -> (CustomerAgent, [NegotiationOutcome]) {
+        let (wishes, policy) = (wishes(), policy())
+        let personalData: [DataField: String] = [.givenName: "Lisa", .phone: "+49 30 1234567", .email: "lisa@example.org"]
+        // BEGIN DOCS assistant-restart
+        // At launch: the same id, wishes, policy, data and consent key as before, and the same store.
+        let assistant = CustomerAgent(
+            id: "assistant.example/lisa", wishes: wishes, policy: policy, personalData: personalData,
+            consentKey: consentKey, clock: clock, sessionStore: store)
+        await assistant.connect(to: "salon.example/bot", over: transport)
+        var outcomes: [NegotiationOutcome] = []
+        // Receipts, bookings and revocations come back with the sessions; the open ones continue
+        // where they were saved, and nothing is sent twice.
+        for session in (try? await assistant.restoreSessions()) ?? [] {
+            outcomes.append(await assistant.resume(session))
+        }
+        // END DOCS assistant-restart
+        return (assistant, outcomes)
+    }
+
     /// Books, and says in one sentence what happened.
     static func book(with assistant: CustomerAgent, over transport: InProcessTransport) async -> (NegotiationOutcome, String) {
         // BEGIN DOCS assistant-book

@@ -38,7 +38,7 @@ struct SignedConsentTests {
             transcript = (try? JSONDecoder().decode(TranscriptDigest.self, from: stored)) ?? TranscriptDigest()
         }
         return ConsentScreen(
-            audience: "salon.example/bot", session: session, ledger: ConsentLedger(), grants: [:], now: sentAt, digest: transcript)
+            audience: "salon.example/bot", session: session, revocations: RevocationList(), grants: [:], now: sentAt, digest: transcript)
     }
 
     static func code(_ grant: Message.ConsentGrant, envelope: Envelope? = nil, screen: ConsentScreen = screen()) -> ParleyError.Code? {

@@ -1,7 +1,8 @@
 import Logging
 import PostgresNIO
 
-/// The PostgreSQL schema of ``PostgresBookingStore``, as versioned migrations.
+/// The PostgreSQL schema of ``PostgresBookingStore`` and ``PostgresSessionStore``, as versioned
+/// migrations: 1 holds and bookings (`parley_reservations`), 2 sessions (`parley_sessions`).
 ///
 /// ``migrate(_:logger:)`` applies the migrations a database lacks, in order, in one transaction
 /// under an advisory lock, and records each in `parley_schema_migrations`; instances that start
@@ -64,7 +65,27 @@ public enum BookingSchema {
                 "CREATE INDEX parley_active_bookings ON parley_reservations (company, start_at) WHERE status = 'booked'",
             ]),
         Migration(
-            version: 2, name: "consents kept with bookings: tokens, receipts and disclosed values (JSON)",
+            version: 2, name: "sessions: company agent sessions between events (PostgresSessionStore)",
+            statements: [
+                """
+                CREATE TABLE parley_sessions (
+                    company    text        NOT NULL,
+                    id         text        NOT NULL,
+                    version    bigint      NOT NULL CHECK (version >= 1),
+                    ended_at   timestamptz,
+                    next_timer timestamptz,
+                    state      bytea       NOT NULL,
+                    updated_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (company, id)
+                )
+                """,
+                // sessions(withTimersDueBy:limit:): the earliest due timers first, only rows with a timer.
+                "CREATE INDEX parley_sessions_due ON parley_sessions (company, next_timer, id) WHERE next_timer IS NOT NULL",
+                // purge(endedBefore:): only finished sessions.
+                "CREATE INDEX parley_sessions_ended ON parley_sessions (company, ended_at) WHERE ended_at IS NOT NULL",
+            ]),
+        Migration(
+            version: 3, name: "consents kept with bookings: tokens, receipts and disclosed values (JSON)",
             statements: [
                 "ALTER TABLE parley_reservations ADD COLUMN consents text NOT NULL DEFAULT '[]'"
             ]),

@@ -14,7 +14,7 @@ extension PostgresBookingStore {
 
     func storedBooking(_ reference: BookingReference) async throws -> BookingRecord? {
         try await records(
-            client.query(
+            self.query(
                 """
                 SELECT \(unescaped: Self.bookingColumns) FROM parley_reservations
                 WHERE company = \(company) AND kind = 'booking' AND reference = \(reference.rawValue)
@@ -75,7 +75,7 @@ extension PostgresBookingStore {
         guard !candidates.isEmpty else { return nil }
         return await attempt("read availability", orElse: nil) {
             var busy = Set<String>()
-            let rows = try await client.query(
+            let rows = try await self.query(
                 """
                 SELECT DISTINCT resource FROM parley_reservations
                 WHERE company = \(company) AND status <> 'cancelled'
@@ -97,7 +97,8 @@ extension PostgresBookingStore {
                 try await dropHold(of: session, on: connection)
                 try await dropExpiredHolds(overlapping: slot, now: now, on: connection)
                 for resource in candidates {
-                    let rows = try await connection.query(
+                    let rows = try await self.query(
+                        on: connection,
                         """
                         INSERT INTO parley_reservations (company, kind, status, session, resource, start_at, end_at, hold_until)
                         VALUES (\(company), 'hold', 'held', \(session.rawValue), \(resource.id), \(slot.start.date), \(slot.end.date), \(until.date))
@@ -111,7 +112,8 @@ extension PostgresBookingStore {
     }
 
     func commit(_ booking: BookingRecord, now: Instant, on connection: PostgresConnection) async throws -> Bool {
-        let held = try await connection.query(
+        let held = try await self.query(
+            on: connection,
             """
             SELECT row_id, start_at, end_at FROM parley_reservations
             WHERE company = \(company) AND kind = 'hold' AND session = \(booking.session.rawValue) FOR UPDATE
@@ -123,7 +125,8 @@ extension PostgresBookingStore {
         if let hold, hold.slot == booking.slot {
             // The hold's row still exists, so nobody else holds or booked its time (even if it
             // expired meanwhile): it becomes the booking, on the same resource.
-            try await connection.query(
+            try await self.query(
+                on: connection,
                 """
                 UPDATE parley_reservations SET kind = 'booking', status = 'booked', reference = \(booking.id.rawValue),
                     customer = \(booking.customer.rawValue), service = \(booking.service), price_amount = \(booking.price.amount),
@@ -136,7 +139,7 @@ extension PostgresBookingStore {
         try await dropHold(of: booking.session, on: connection)
         try await dropExpiredHolds(overlapping: booking.slot, now: now, on: connection)
         for resource in candidates(for: booking.slot, service: booking.service) {
-            let rows = try await connection.query(insertBooking(booking, on: resource.id), logger: logger)
+            let rows = try await self.query(on: connection, insertBooking(booking, on: resource.id), logger: logger)
             if try await Self.returnsRow(rows) { return true }
         }
         throw Refused()
@@ -145,7 +148,8 @@ extension PostgresBookingStore {
     func move(_ booking: BookingRecord, from current: BookingRecord, now: Instant, on connection: PostgresConnection) async throws -> Bool {
         try await dropHold(of: booking.session, on: connection)
         try await dropExpiredHolds(overlapping: booking.slot, now: now, on: connection)
-        let deleted = try await connection.query(
+        let deleted = try await self.query(
+            on: connection,
             """
             DELETE FROM parley_reservations
             WHERE company = \(company) AND kind = 'booking' AND reference = \(booking.id.rawValue) RETURNING row_id
@@ -155,7 +159,7 @@ extension PostgresBookingStore {
         let all = candidates(for: booking.slot, service: booking.service)
         let ordered = all.filter { $0.id == current.resource } + all.filter { $0.id != current.resource }
         for resource in ordered {
-            let rows = try await connection.query(insertBooking(booking, on: resource.id), logger: logger)
+            let rows = try await self.query(on: connection, insertBooking(booking, on: resource.id), logger: logger)
             if try await Self.returnsRow(rows) { return true }
         }
         throw Refused()  // roll back: the booking stays where it was, the session's hold too
@@ -164,7 +168,7 @@ extension PostgresBookingStore {
     /// Cancels or changes a booking in place (same slot, same resource).
     func rewrite(_ booking: BookingRecord, keeping current: BookingRecord) async throws -> Bool {
         do {
-            let rows = try await client.query(
+            let rows = try await self.query(
                 """
                 UPDATE parley_reservations SET status = \(booking.isCancelled ? "cancelled" : "booked"), session = \(booking.session.rawValue),
                     customer = \(booking.customer.rawValue), service = \(booking.service), price_amount = \(booking.price.amount),
@@ -190,7 +194,8 @@ extension PostgresBookingStore {
     }
 
     func dropHold(of session: SessionID, on connection: PostgresConnection) async throws {
-        try await connection.query(
+        try await self.query(
+            on: connection,
             "DELETE FROM parley_reservations WHERE company = \(company) AND kind = 'hold' AND session = \(session.rawValue)", logger: logger
         )
     }
@@ -198,7 +203,8 @@ extension PostgresBookingStore {
     /// Expiry as a row change: a constraint cannot read the clock, so the writer that needs the
     /// time deletes the holds there that expired by its `now`.
     func dropExpiredHolds(overlapping slot: Slot, now: Instant, on connection: PostgresConnection) async throws {
-        try await connection.query(
+        try await self.query(
+            on: connection,
             """
             DELETE FROM parley_reservations
             WHERE company = \(company) AND kind = 'hold' AND hold_until <= \(now.date)
@@ -208,8 +214,23 @@ extension PostgresBookingStore {
 
     // MARK: Transactions, retries, errors
 
+    /// Sends one statement through the pool, counting the round trip.
+    @discardableResult
+    func query(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
+        roundTrips?.add()
+        return try await client.query(query, logger: logger)
+    }
+
+    /// Sends one statement on `connection` (inside a transaction), counting the round trip.
+    @discardableResult
+    func query(on connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
+        roundTrips?.add()
+        return try await connection.query(query, logger: logger)
+    }
+
     /// Runs `body` in a transaction; `false` when it throws ``Refused`` (rolled back), else its result.
     func transaction(_ body: (PostgresConnection) async throws -> Bool) async throws -> Bool {
+        roundTrips?.add(2)  // BEGIN, and COMMIT or ROLLBACK
         do {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         } catch let error as PostgresTransactionError {

@@ -50,25 +50,36 @@ public struct PostgresBookingStore: BookingStore {
     public let resources: [Resource]
     let calendar: Calendar
     let logger: Logger
+    let roundTrips: RoundTripCounter?
 
     /// A store for `company` open during weekly `hours`, with `resources` (one general resource
-    /// if none are given). Run ``BookingSchema/migrate(_:logger:)`` once before using it.
-    public init(client: PostgresClient, company: String, hours: OpeningHours, resources: [Resource] = [], logger: Logger) {
-        self.init(client: client, company: company, calendar: .weekly(hours), resources: resources, logger: logger)
+    /// if none are given). Run ``BookingSchema/migrate(_:logger:)`` once before using it; pass
+    /// `roundTrips` to count the statements it sends.
+    public init(
+        client: PostgresClient, company: String, hours: OpeningHours, resources: [Resource] = [], logger: Logger,
+        roundTrips: RoundTripCounter? = nil
+    ) {
+        self.init(client: client, company: company, calendar: .weekly(hours), resources: resources, logger: logger, roundTrips: roundTrips)
     }
 
     /// A store for `company` open during fixed `openingHours` windows, with `resources` (one
-    /// general resource if none are given). Run ``BookingSchema/migrate(_:logger:)`` once before using it.
-    public init(client: PostgresClient, company: String, openingHours: [TimeWindow], resources: [Resource] = [], logger: Logger) {
-        self.init(client: client, company: company, calendar: .windows(openingHours), resources: resources, logger: logger)
+    /// general resource if none are given). Run ``BookingSchema/migrate(_:logger:)`` once before
+    /// using it; pass `roundTrips` to count the statements it sends.
+    public init(
+        client: PostgresClient, company: String, openingHours: [TimeWindow], resources: [Resource] = [], logger: Logger,
+        roundTrips: RoundTripCounter? = nil
+    ) {
+        self.init(
+            client: client, company: company, calendar: .windows(openingHours), resources: resources, logger: logger, roundTrips: roundTrips)
     }
 
-    init(client: PostgresClient, company: String, calendar: Calendar, resources: [Resource], logger: Logger) {
+    init(client: PostgresClient, company: String, calendar: Calendar, resources: [Resource], logger: Logger, roundTrips: RoundTripCounter?) {
         self.client = client
         self.company = company
         self.calendar = calendar
         self.resources = resources.isEmpty ? [Resource(id: "default")] : resources
         self.logger = logger
+        self.roundTrips = roundTrips
     }
 
     /// Adds `bookings` that are not stored yet (by reference), each on its own resource or the
@@ -79,7 +90,7 @@ public struct PostgresBookingStore: BookingStore {
         var added: [BookingReference] = []
         for booking in bookings {
             let resource = booking.resource ?? (resources.first { $0.provides(booking.service) } ?? resources[0]).id
-            let rows = try await client.query(insertBooking(booking, on: resource), logger: logger)
+            let rows = try await self.query(insertBooking(booking, on: resource), logger: logger)
             for try await _ in rows.decode(Int64.self) { added.append(booking.id) }
         }
         return added
@@ -124,7 +135,7 @@ public struct PostgresBookingStore: BookingStore {
     /// Drops the session's hold.
     public func release(session: SessionID) async {
         _ = await attempt("release \(session)", orElse: false) {
-            try await client.query(
+            try await self.query(
                 "DELETE FROM parley_reservations WHERE company = \(company) AND kind = 'hold' AND session = \(session.rawValue)",
                 logger: logger)
             return true
@@ -153,7 +164,7 @@ public struct PostgresBookingStore: BookingStore {
     public func activeBookings() async -> [BookingRecord] {
         await attempt("list bookings", orElse: []) {
             try await records(
-                client.query(
+                self.query(
                     """
                     SELECT \(unescaped: Self.bookingColumns) FROM parley_reservations
                     WHERE company = \(company) AND kind = 'booking' AND status = 'booked' ORDER BY start_at, reference

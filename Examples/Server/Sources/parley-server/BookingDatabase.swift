@@ -5,13 +5,16 @@ import ParleyPostgres
 import ParleyScenarios
 import PostgresNIO
 
-/// `--database postgres://…`: the scenario's company with its bookings and holds in PostgreSQL.
+/// `--database postgres://…`: the scenario's company with its sessions, holds and bookings in
+/// PostgreSQL.
 ///
 /// At start-up it connects, applies the schema migrations and adds the scenario's diary (the
-/// bookings that are not there yet); then the agent books through a ``PostgresBookingStore``, so
-/// several `parley-server` instances on one database never book one slot twice and a restart
-/// loses no booking. Booking references carry a random per-process part (`B-3f9c01d2-1`), so a
-/// restarted instance never reuses a reference stored by an earlier run.
+/// bookings that are not there yet); then the agent keeps its sessions in a
+/// ``PostgresSessionStore`` and books through a ``PostgresBookingStore``, so several
+/// `parley-server` instances on one database never book one slot twice, any instance can take
+/// any request of any session, and a restart loses no session and no booking. Booking
+/// references are derived from the company and the session (`B-` and ten base-32 digits), the
+/// same on every instance, so a booking step handled again elsewhere commits the same booking.
 final class BookingDatabase: Sendable {
     let client: PostgresClient
     let logger: Logger
@@ -29,21 +32,28 @@ final class BookingDatabase: Sendable {
 
     /// The S1 salon of `liveSalon(from:)` on the database.
     func salon(from day: ScenarioDay) async -> CompanyAgent {
-        let store = await open(
-            company: "salon.example/bot", hours: day.daily(from: (9, 0), to: (18, 0), count: 14), diary: Salons.s1Bookings(on: day))
-        return Salons.salon(store: store, prefix: Self.prefix())
+        let company = "salon.example/bot"
+        let store = await open(company: company, hours: day.daily(from: (9, 0), to: (18, 0), count: 14), diary: Salons.s1Bookings(on: day))
+        return Salons.salon(store: store, sessionStore: sessions(of: company))
     }
 
     /// The S2 restaurant of `liveRestaurant(from:)` on the database.
     func restaurant(from day: ScenarioDay) async -> CompanyAgent {
-        let store = await open(company: "trattoria.example/bot", hours: day.daily(from: (17, 0), to: (23, 0), count: 14), diary: [])
-        return Salons.restaurant(store: store, prefix: Self.prefix())
+        let company = "trattoria.example/bot"
+        let store = await open(company: company, hours: day.daily(from: (17, 0), to: (23, 0), count: 14), diary: [])
+        return Salons.restaurant(store: store, sessionStore: sessions(of: company))
+    }
+
+    /// The sessions of `company`, in the table the migrations created.
+    private func sessions(of company: String) -> PostgresSessionStore {
+        PostgresSessionStore(client: client, company: company, logger: logger)
     }
 
     /// The barber of the fleet check (`Fleet.live(on:)`) on the database: 40 slots on `day`.
     func fleet(on day: ScenarioDay) async -> CompanyAgent {
-        let store = await open(company: "barber.example/bot", hours: Fleet.openingHours(on: day), diary: [])
-        return Fleet.company(store: store, prefix: Self.prefix())
+        let company = "barber.example/bot"
+        let store = await open(company: company, hours: Fleet.openingHours(on: day), diary: [])
+        return Fleet.company(store: store, sessionStore: sessions(of: company))
     }
 
     /// Stops the connection pool.
@@ -86,14 +96,6 @@ final class BookingDatabase: Sendable {
             exit(69)
         }
         return store
-    }
-
-    /// `B-` and 8 random hex digits: this process's booking reference prefix.
-    private static func prefix() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let value = generator.next() & 0xFFFF_FFFF
-        let hex = String(value, radix: 16)
-        return "B-" + String(repeating: "0", count: 8 - hex.count) + hex
     }
 }
 

@@ -23,7 +23,7 @@ let usage = """
                          [--requests-per-second N (0: no limit)] [--sessions-per-client N]
                          [--signing-key SEED-HEX …] [--customer-key AGENT=PUBLIC-HEX …] [--require-signatures]
                          [--origin https://HOST[:PORT]]
-                         [--database postgres://USER@HOST:PORT/DATABASE (bookings in PostgreSQL; default: in memory)]
+                         [--database postgres://USER@HOST:PORT/DATABASE (sessions and bookings in PostgreSQL; default: in memory)]
     """
 var configuration = ServerConfiguration()
 var scenario = "salon"
@@ -101,6 +101,17 @@ let app = buildApplication(binding: binding, a2a: CompanyA2ABinding(http: bindin
     FileHandle.standardOutput.write(
         Data("parley-server: \(agent.profile.name) (\(agent.profile.id)) on http://\(settings.host):\(port)\n".utf8))
 }
+// With a database, sessions outlive instances: whichever instance is alive fires, every second,
+// the timers that sessions left in the store (begun before a restart, or on an instance that is gone).
+let timerSweep = database.map { _ in
+    Task {
+        while !Task.isCancelled {
+            await binding.fireDueTimers()
+            try? await Task.sleep(nanoseconds: 1_000_000_000)
+        }
+    }
+}
 try await app.runService()
+timerSweep?.cancel()
 await binding.shutdown()
 await database?.close()

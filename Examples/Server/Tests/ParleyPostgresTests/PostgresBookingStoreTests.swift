@@ -7,8 +7,8 @@ import PostgresNIO
 import Testing
 
 /// The database URL of a scratch PostgreSQL (`Examples/Server/postgres-check.sh` starts one and sets it).
-private let databaseURL = ProcessInfo.processInfo.environment["PARLEY_TEST_DATABASE_URL"]
-private let skipReason: Comment =
+let databaseURL = ProcessInfo.processInfo.environment["PARLEY_TEST_DATABASE_URL"]
+let skipReason: Comment =
     "PARLEY_TEST_DATABASE_URL is unset: no PostgreSQL to test against (bash Examples/Server/postgres-check.sh runs these tests)"
 
 @Suite("PostgresBookingStore on a real PostgreSQL", .serialized)
@@ -98,8 +98,8 @@ struct PostgresBookingStoreTests {
 }
 
 /// Runs `body` with a running client on a migrated database and a run id that prefixes every
-/// company it writes; removes that run's rows afterwards.
-private func withDatabase(_ body: (PostgresClient, Logger, String) async throws -> Void) async throws {
+/// company it writes; removes that run's rows (reservations and sessions) afterwards.
+func withDatabase(_ body: (PostgresClient, Logger, String) async throws -> Void) async throws {
     var logger = Logger(label: "parley.postgres.tests")
     logger.logLevel = .error  // not the pool's "run() not called yet" warning for the test's first query
     let client = PostgresClient(configuration: try .init(databaseURL: databaseURL ?? ""), backgroundLogger: logger)
@@ -111,10 +111,12 @@ private func withDatabase(_ body: (PostgresClient, Logger, String) async throws 
             try await body(client, logger, run)
         } catch {
             _ = try? await client.query("DELETE FROM parley_reservations WHERE company LIKE \(run + "-%")", logger: logger)
+            _ = try? await client.query("DELETE FROM parley_sessions WHERE company LIKE \(run + "-%")", logger: logger)
             group.cancelAll()
             throw error
         }
         try await client.query("DELETE FROM parley_reservations WHERE company LIKE \(run + "-%")", logger: logger)
+        try await client.query("DELETE FROM parley_sessions WHERE company LIKE \(run + "-%")", logger: logger)
         group.cancelAll()
     }
 }

@@ -208,7 +208,7 @@ public actor CompanyAgent {
     /// The timers stored with `session`, as requests to arm them; `nil` when the store holds no such session.
     private func storedTimers(of session: SessionID) async -> [AgentOutput.TimerRequest]? {
         guard let saved = try? await sessionStore.load(session) else { return nil }
-        return saved.company.timers.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+        return (saved.company?.timers ?? [:]).sorted { $0.key.rawValue < $1.key.rawValue }.map {
             AgentOutput.TimerRequest(session: session, timer: $0.key, at: $0.value)
         }
     }
@@ -221,7 +221,16 @@ public actor CompanyAgent {
     }
 
     /// Why a new session from `peer` is not admitted now, or `nil` when it is.
-    private func admission(of peer: AgentID) -> ParleyError? {
+    private func admission(of peer: AgentID) async -> ParleyError? {
+        if let counted = openSessionsByPeer[peer], counted.count >= limits.openSessionsPerPeer {
+            // Sessions this instance opened may have ended on another instance sharing the store
+            // (or been purged): only the store knows. Sessions it cannot read keep counting.
+            for session in counted {
+                let saved: SavedSession?
+                do { saved = try await sessionStore.load(session) } catch { continue }
+                if saved?.company.map({ $0.machine.phase.isTerminal }) ?? true { noteEnded(session, openedBy: peer) }
+            }
+        }
         if let open = openSessionsByPeer[peer], open.count >= limits.openSessionsPerPeer {
             return ParleyError(.limitExceeded, "agent '\(peer)' already holds \(open.count) open sessions (MAX_PEER_SESSIONS)")
         }
@@ -315,7 +324,7 @@ public actor CompanyAgent {
         var output = AgentOutput()
         for session in due {
             guard let saved = try? await sessionStore.load(session) else { continue }
-            for (timer, at) in saved.company.timers.sorted(by: { ($0.value, $0.key.rawValue) < ($1.value, $1.key.rawValue) })
+            for (timer, at) in (saved.company?.timers ?? [:]).sorted(by: { ($0.value, $0.key.rawValue) < ($1.value, $1.key.rawValue) })
             where at <= now {
                 output.append(await timerFired(timer, session: session, now: now))
             }
@@ -353,6 +362,9 @@ public actor CompanyAgent {
                 loaded = try await sessionStore.load(session)
             } catch {
                 return AgentOutput(storeFailure: error)
+            }
+            if let loaded, loaded.role != .company {
+                return AgentOutput(storeFailure: SessionStoreError(.corrupt, "session '\(session)' is stored as a \(loaded.role) session"))
             }
             pendingEvents[session] = []
             var opened: AgentID?
@@ -425,7 +437,7 @@ public actor CompanyAgent {
         }
         guard sessions[session] == nil else { return await process(event, session: session, now: now) }
         guard envelope.to == profile.id else { return AgentOutput() }
-        var refusal = admission(of: envelope.from)
+        var refusal = await admission(of: envelope.from)
         if refusal == nil, let admitting { refusal = await admitting(envelope) }
         if let refusal {
             output.append(refuse(envelope, refusal, now: now))
@@ -481,19 +493,19 @@ public actor CompanyAgent {
     /// The transcript of `session` so far (envelopes sent and admitted, in order); empty when the
     /// store holds no such session or cannot be read.
     public func transcript(of session: SessionID) async -> [Envelope] {
-        (try? await sessionStore.load(session))?.company.transcript ?? []
+        (try? await sessionStore.load(session))?.company?.transcript ?? []
     }
 
     /// The phase of `session`; `nil` when the store holds no such session or cannot be read.
     public func phase(of session: SessionID) async -> SessionPhase? {
-        (try? await sessionStore.load(session))?.company.machine.phase
+        (try? await sessionStore.load(session))?.company?.machine.phase
     }
 
     /// The envelopes sent to `peer` in `session` with a sequence number above `sequence`, in
     /// order: what an HTTP poll collects. `nil` when the store holds no such session of `peer`.
     func envelopes(sentIn session: SessionID, to peer: AgentID, after sequence: Int) async throws(SessionStoreError) -> [Envelope]? {
-        guard let saved = try await sessionStore.load(session), saved.company.openedBy == peer else { return nil }
-        return saved.company.outbound.filter { $0.sequence > sequence }
+        guard let saved = try await sessionStore.load(session), let company = saved.company, company.openedBy == peer else { return nil }
+        return company.outbound.filter { $0.sequence > sequence }
     }
 
     /// The consent receipts this agent holds, one per grant received.
@@ -597,7 +609,12 @@ public actor CompanyAgent {
         for action in actions {
             switch action {
             case .send(let envelope):
-                if TranscriptDigest.counts(envelope.kind) || envelope.kind == .close { sessions[session]?.transcript.append(envelope) }
+                // A resend (the reply to a duplicate, a retransmission) is already in the transcript.
+                if TranscriptDigest.counts(envelope.kind) || envelope.kind == .close,
+                    sessions[session]?.transcript.contains(where: { $0.id == envelope.id }) == false
+                {
+                    sessions[session]?.transcript.append(envelope)
+                }
                 emit(.messageSent(envelope), session: session)
             case .deliver(let envelope):
                 sessions[session]?.transcript.append(envelope)

@@ -7,8 +7,10 @@ struct ConsentScreen {
     let audience: AgentID
     /// The session the message arrived in: a token bound to a session must name this one.
     let session: SessionID
-    /// The company's revocations.
-    let ledger: ConsentLedger
+    /// The tokens the company knows to be revoked. Only these, not the whole ledger: a screen
+    /// lives while its event is handled, and a ledger copy held that long would make every
+    /// receipt recorded meanwhile copy all receipts.
+    let revocations: RevocationList
     /// Tokens granted and admitted in the session, by id: those the agent recorded, and those
     /// admitted since this screen was made (a grant and a disclosure buffered behind it are
     /// admitted in one pass, before the agent has handled the grant).
@@ -60,7 +62,7 @@ struct ConsentScreen {
             throw ParleyError(.invalidField, "body.tokenId: '\(grant.tokenID)' is not the token's id '\(token.id)'")
         }
         // CONSENT.md §7 step 3, with this company's own revocation knowledge.
-        guard !ledger.isRevoked(token.id) else {
+        guard !revocations.contains(token.id) else {
             throw ParleyError(.tokenRevoked, "token '\(token.id)' was revoked")
         }
         try token.checkCaveats(

@@ -26,6 +26,11 @@ struct ConsentAuthority: Sendable {
             retentionDays: retentionDays)
     }
 
+    /// Records a receipt this authority issued earlier (restored from a saved session).
+    mutating func restore(_ receipt: ConsentReceipt) {
+        ledger.record(receipt)
+    }
+
     /// Revokes a token (and every token narrowed from it).
     mutating func revoke(_ id: TokenID, at instant: Instant) {
         issuer.revoke(id)

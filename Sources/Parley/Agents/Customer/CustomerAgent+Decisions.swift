@@ -224,7 +224,7 @@ extension CustomerAgent {
         guard let state = sessions[id] else { return [] }
         if decline.reason == "no-reservation-needed", case .book = state.goal {
             sessions[id]?.walkInText = decline.text ?? "No reservation needed."
-            sessions[id]?.walkInQuestions = wishes.walkInQuestions.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            sessions[id]?.walkInQuestions = wishes.walkInQuestions.sorted { $0.key < $1.key }.map { CustomerSession.WalkInQuestion(topic: $0.key, text: $0.value) }
             return nextWalkInStep(session: id)
         }
         switch state.goal {
@@ -254,7 +254,8 @@ extension CustomerAgent {
             sessions[id] = state
             return [.close(.init(outcome: "no-reservation-needed"))]
         }
-        let (topic, question) = state.walkInQuestions.removeFirst()
+        let next = state.walkInQuestions.removeFirst()
+        let (topic, question) = (next.topic, next.text)
         state.questionCounter += 1
         state.askedTopic = topic
         sessions[id] = state

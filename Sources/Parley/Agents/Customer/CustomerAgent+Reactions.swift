@@ -1,9 +1,13 @@
 extension CustomerAgent {
     /// Handles one inbound event at `now` (sans-transport API, also used by simulations).
+    ///
+    /// The session is saved in ``sessionStore`` before this returns; when the save fails, the
+    /// output holds no envelopes of the session and ``AgentOutput/storeFailure`` says why.
     public func handle(_ event: TransportEvent, now: Instant) async -> AgentOutput {
         let (output, session) = await process(event, now: now)
+        let saved = await persisted(output, touching: session)
         if let session { delivered(session) }
-        return output
+        return saved
     }
 
     /// Handles one inbound event without waking whoever waits for the session's outcome: the
@@ -44,9 +48,16 @@ extension CustomerAgent {
         return (output, session)
     }
 
-    /// Handles a timer expiry of `session`.
+    /// Handles a timer expiry of `session`; the session is saved in ``sessionStore`` before this
+    /// returns, as with ``handle(_:now:)``.
     public func timerFired(_ timer: SessionTimer, session: SessionID, now: Instant) async -> AgentOutput {
+        await persisted(fire(timer, session: session, now: now), touching: session)
+    }
+
+    /// Handles a timer expiry of `session` without saving it: the caller saves before sending.
+    func fire(_ timer: SessionTimer, session: SessionID, now: Instant) async -> AgentOutput {
         guard var state = sessions[session] else { return AgentOutput() }
+        state.timers[timer] = nil
         let actions = state.machine.timerFired(timer, now: now)
         sessions[session] = state
         if timer == .concludeBy, actions.isEmpty, let deadline = wishes.concludeBy, now >= deadline, case .book = state.goal,

@@ -40,21 +40,39 @@ public actor CustomerAgent {
     var consent: ConsentAuthority
     var random: IdentifierSource
     var sessions: [SessionID: CustomerSession] = [:]
-    private var sessionOrder: [SessionID] = []
+    var sessionOrder: [SessionID] = []
     var inboxes: [SessionID: SerialInbox<TransportEvent>] = [:]
-    private var links: [AgentID: any Transport] = [:]
+    var links: [AgentID: any Transport] = [:]
     private var readers: [AgentID: Task<Void, Never>] = [:]
     /// Connections made so far, and the number of the current one to each company.
     private var connections = 0
     private var linkConnections: [AgentID: Int] = [:]
-    private var outcomeWaiters: [SessionID: CheckedContinuation<NegotiationOutcome, Never>] = [:]
-    private var progressWaiters: [SessionID: CheckedContinuation<Void, Never>] = [:]
+    /// Who waits for each session's outcome (``book(at:)``, ``resume(_:)``, …).
+    var outcomeWaiters: [SessionID: [CheckedContinuation<NegotiationOutcome, Never>]] = [:]
+    var progressWaiters: [SessionID: CheckedContinuation<Void, Never>] = [:]
     /// Inbound events processed whose output is not sent yet, by session: waiters wake only when
     /// it is 0, so that a final `error` or `close` goes out before `book` returns.
     var undelivered: [SessionID: Int] = [:]
-    private let timers: TimerScheduler
+    let timers: TimerScheduler
     /// Bookings made, by reference.
-    public private(set) var bookings: [BookingReference: Booking] = [:]
+    public internal(set) var bookings: [BookingReference: Booking] = [:]
+    /// When each booking in ``bookings`` was recorded, so that restoring saved sessions in any
+    /// order keeps the latest state of a booking.
+    var bookingTimes: [BookingReference: Instant] = [:]
+    /// When each token this agent revoked was revoked, so that a receipt restored after its
+    /// revocation carries the revocation time.
+    var revocationTimes: [TokenID: Instant] = [:]
+
+    /// Where its sessions live between events (``SessionStore``): every session is saved after
+    /// each event and before anything the event produced is sent.
+    public nonisolated let sessionStore: any SessionStore
+    /// The version of each session this agent saved last.
+    var versions: [SessionID: Int64] = [:]
+    /// Sessions being saved right now, and who waits for a save that includes their changes.
+    var saving: Set<SessionID> = []
+    var saveWaiters: [SessionID: [CheckedContinuation<SessionStoreError?, Never>]] = [:]
+    /// Sessions restored from the store whose timers are armed again.
+    var resumed: Set<SessionID> = []
 
     /// Creates an assistant.
     ///
@@ -81,13 +99,19 @@ public actor CustomerAgent {
     ///     `confirm-unknown-key`, `confirm-bad-signature`); for a company not listed, confirms are
     ///     accepted signed or not (`Spec/PROTOCOL.md` §5.7). A signed confirm gives the booking a
     ///     ``Booking/receipt``.
+    ///   - sessionStore: where sessions are saved, after every event and before anything is sent.
+    ///     The default keeps them in this process's memory. Pass a store that outlives the process
+    ///     (a file or database the app owns) to continue negotiations after the app is killed:
+    ///     build the agent again with the same id, wishes, policy, consent key and store, connect
+    ///     it, and call ``restoreSessions()`` and ``resume(_:)``.
     public init(
         id: AgentID, wishes: Wishes, policy: PrivacyPolicy, personalData: [DataField: String], consentKey: ConsentRootKey,
         strategy: OfferStrategy = .nearestThenCheapest, discloseWithAcceptance: Bool = false,
         approval: (@Sendable (ApprovalRequest) async -> Bool)? = nil, clock: any AgentClock, seed: UInt64? = nil,
         configuration: SessionStateMachine.Configuration = SessionStateMachine.Configuration(), signingKey: SigningKey? = nil,
-        trustedCompanyKeys: [AgentID: [PublicSigningKey]] = [:]
+        trustedCompanyKeys: [AgentID: [PublicSigningKey]] = [:], sessionStore: any SessionStore = InMemorySessionStore()
     ) {
+        self.sessionStore = sessionStore
         self.id = id
         self.wishes = wishes
         self.policy = policy
@@ -118,7 +142,7 @@ public actor CustomerAgent {
             for await event in transport.inbound {
                 guard let self else { return }
                 let (output, session) = await self.process(event, now: self.clock.now)
-                await self.execute(output)
+                await self.execute(output, touching: session)
                 if let session { await self.delivered(session) }
             }
             guard !Task.isCancelled, let self else { return }
@@ -138,7 +162,7 @@ public actor CustomerAgent {
             guard let state = sessions[session], state.company == company, !state.machine.phase.isTerminal else { continue }
             if state.outcome == nil { sessions[session]?.outcome = .noAgreement(.inputEnded) }
             let output = send(.close(.init(outcome: "no-agreement", text: "The connection ended.")), session: session, now: now)
-            await execute(output)
+            await execute(output, touching: session)
             await timers.cancel(session: session)
             notifyWaiters(session)
         }
@@ -152,13 +176,13 @@ public actor CustomerAgent {
     public func disconnect() async {
         let now = clock.now
         for session in sessionOrder where sessions[session]?.machine.phase.isTerminal == false {
-            await execute(finish(session, reason: .disconnected, now: now))
+            await execute(finish(session, reason: .disconnected, now: now), touching: session)
         }
         for reader in readers.values { reader.cancel() }
         readers.removeAll()
         await timers.cancelAll()
-        for (session, waiter) in outcomeWaiters {
-            waiter.resume(returning: sessions[session]?.outcome ?? .noAgreement(.disconnected))
+        for (session, waiters) in outcomeWaiters {
+            for waiter in waiters { waiter.resume(returning: sessions[session]?.outcome ?? .noAgreement(.disconnected)) }
         }
         outcomeWaiters.removeAll()
         for waiter in progressWaiters.values { waiter.resume() }
@@ -179,7 +203,7 @@ public actor CustomerAgent {
         for company in companies {
             let (session, output) = open(.book(collecting: true), with: company)
             opened.append(session)
-            await execute(output)
+            await execute(output, touching: session)
         }
         for session in opened { await waitForProgress(session) }
         let ranked = opened.compactMap { session -> (SessionID, Int64)? in
@@ -188,7 +212,7 @@ public actor CustomerAgent {
             return strategy.score(candidate, price, wishes).map { (session, $0) }
         }.sorted { $0.1 < $1.1 }
         for session in opened where session != ranked.first?.0 {
-            await execute(finish(session, reason: .choseAnotherCompany, now: clock.now))
+            await execute(finish(session, reason: .choseAnotherCompany, now: clock.now), touching: session)
         }
         guard let winner = ranked.first?.0 else {
             let reasons = opened.compactMap { sessions[$0]?.outcome }
@@ -196,7 +220,7 @@ public actor CustomerAgent {
                 ?? .noAgreement(.noAcceptableCompany)
         }
         let output = acceptCandidate(session: winner, now: clock.now)
-        await execute(output)
+        await execute(output, touching: winner)
         return await waitForOutcome(winner)
     }
 
@@ -216,7 +240,9 @@ public actor CustomerAgent {
     /// (the company applies it when the message arrives).
     @discardableResult
     public func revoke(_ token: TokenID, at company: AgentID) async -> Bool {
-        consent.revoke(token, at: clock.now)
+        let now = clock.now
+        consent.revoke(token, at: now)
+        revocationTimes[token] = min(revocationTimes[token] ?? now, now)
         eventSink.yield(.consentRevoked(token))
         if case .revocationDelivered = await run(goal: .revoke(token), with: company) { return true }
         return false
@@ -256,7 +282,10 @@ public actor CustomerAgent {
             return .failed(ParleyError(.misaddressed, "not connected to \(company): call connect(to:over:) first", fault: .local))
         }
         let (session, output) = open(goal, with: company)
-        await execute(output)
+        if let failure = await execute(output, touching: session) {
+            // Nothing was sent: the session could not be saved (e.g. its id is taken in the store).
+            return .failed(ParleyError(.internalError, "the session could not be saved: \(failure)", fault: .local))
+        }
         return await waitForOutcome(session)
     }
 
@@ -271,6 +300,7 @@ public actor CustomerAgent {
         }
         output.absorb(machine.start(now: clock.now), session: session)
         sessions[session] = CustomerSession(machine: machine, company: company, goal: goal)
+        if case .revoke(let token) = goal { sessions[session]?.revokedAt = revocationTimes[token] }
         sessionOrder.append(session)
         eventSink.yield(.sessionOpened(session, peer: company))
         output.append(send(.hello(.init(role: .customer)), session: session, now: clock.now))
@@ -282,11 +312,11 @@ public actor CustomerAgent {
         return (session, output)
     }
 
-    private func waitForOutcome(_ session: SessionID) async -> NegotiationOutcome {
+    func waitForOutcome(_ session: SessionID) async -> NegotiationOutcome {
         if let outcome = sessions[session]?.outcome, sessions[session]?.machine.phase.isTerminal == true, undelivered[session] == nil {
             return outcome
         }
-        return await withCheckedContinuation { outcomeWaiters[session] = $0 }
+        return await withCheckedContinuation { outcomeWaiters[session, default: []].append($0) }
     }
 
     private func waitForProgress(_ session: SessionID) async {
@@ -312,24 +342,36 @@ public actor CustomerAgent {
             let outcome = state.outcome ?? .failed(state.machine.end?.error ?? ParleyError(.sessionClosed, "the session ended"))
             if sessions[session]?.outcome == nil { sessions[session]?.outcome = outcome }
             if let waiter = progressWaiters.removeValue(forKey: session) { waiter.resume() }
-            outcomeWaiters.removeValue(forKey: session)?.resume(returning: outcome)
+            for waiter in outcomeWaiters.removeValue(forKey: session) ?? [] { waiter.resume(returning: outcome) }
         }
     }
 
-    /// Sends envelopes over the right links and schedules timers.
-    func execute(_ output: AgentOutput) async {
+    /// Saves the sessions `output` concerns (and `touching`), then sends the envelopes of those
+    /// saved over the right links and schedules the timers. Returns why a save failed, if one did.
+    @discardableResult
+    func execute(_ output: AgentOutput, touching: SessionID? = nil) async -> SessionStoreError? {
+        let output = await persisted(output, touching: touching)
         for envelope in output.envelopes {
             guard let link = links[envelope.to] else { continue }
             do { try await link.send(envelope) } catch { continue }
         }
-        for request in output.timers {
+        await schedule(output.timers)
+        return output.storeFailure
+    }
+
+    /// Sets or stops timers; a timer that fires is handled, saved and its output sent.
+    func schedule(_ requests: [AgentOutput.TimerRequest]) async {
+        for request in requests {
             await timers.schedule(request) { [weak self] session, timer, now in
                 guard let self else { return }
-                let output = await self.timerFired(timer, session: session, now: now)
-                await self.execute(output)
+                let output = await self.fire(timer, session: session, now: now)
+                await self.execute(output, touching: session)
             }
         }
     }
 
-    func recordBooking(_ booking: Booking) { bookings[booking.reference] = booking }
+    func recordBooking(_ booking: Booking) {
+        bookings[booking.reference] = booking
+        bookingTimes[booking.reference] = clock.now
+    }
 }

@@ -1,7 +1,11 @@
 /// What a customer agent keeps for one session besides the state machine.
-struct CustomerSession: Sendable {
+///
+/// `Codable`: the agent saves it in its ``SessionStore`` after every event and before anything
+/// the event produced is sent, so that an assistant restarted by its platform continues the
+/// session from here (``CustomerAgent/resume(_:)``).
+struct CustomerSession: Sendable, Codable {
     /// What the session is for.
-    enum Goal: Sendable {
+    enum Goal: Sendable, Codable {
         /// Book per the wishes; `collecting` stops at the best acceptable proposal (contract net).
         case book(collecting: Bool)
         /// Move a booking into new windows.
@@ -10,6 +14,12 @@ struct CustomerSession: Sendable {
         case cancel(Booking)
         /// Revoke a consent token.
         case revoke(TokenID)
+    }
+
+    /// A walk-in question still to ask: its topic and text.
+    struct WalkInQuestion: Sendable, Codable {
+        var topic: String
+        var text: String
     }
 
     var machine: SessionStateMachine
@@ -22,7 +32,7 @@ struct CustomerSession: Sendable {
     var candidate: Proposal?
     /// Walk-in conversation: the company's text, questions still to ask, answers so far.
     var walkInText: String?
-    var walkInQuestions: [(topic: String, text: String)] = []
+    var walkInQuestions: [WalkInQuestion] = []
     var walkInAnswers: [String: String] = [:]
     var askedTopic: String?
     var questionCounter = 0
@@ -33,10 +43,30 @@ struct CustomerSession: Sendable {
     /// The outcome, once known.
     var outcome: NegotiationOutcome?
 
+    // What the agent keeps beyond the session, saved with it so that a restarted agent has it back.
+
+    /// The session's timers and when each is due, re-armed on resume.
+    var timers: [SessionTimer: Instant] = [:]
+    /// When the session ended, once it has.
+    var endedAt: Instant?
+    /// The consent receipts of the grants made in this session, as the agent's ledger holds them.
+    var receipts: [ConsentReceipt] = []
+    /// The signed consent receipts of the grants made in this session.
+    var consentProofs: [SignedReceipt] = []
+    /// For a revocation session: when the token was revoked in the agent's ledger.
+    var revokedAt: Instant?
+
     init(machine: SessionStateMachine, company: AgentID, goal: Goal) {
         self.machine = machine
         self.company = company
         self.goal = goal
+    }
+
+    /// Applies the timer changes of `requests` that concern `session`.
+    mutating func noteTimers(_ requests: [AgentOutput.TimerRequest], session: SessionID) {
+        for request in requests where request.session == session {
+            if let at = request.at { timers[request.timer] = at } else { timers[request.timer] = nil }
+        }
     }
 }
 

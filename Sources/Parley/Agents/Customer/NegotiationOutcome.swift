@@ -1,5 +1,8 @@
 /// How a negotiation ended, from the person's point of view.
-public enum NegotiationOutcome: Hashable, Sendable {
+///
+/// `Codable` (keyed by case name), so that an app can keep outcomes with its own records; a
+/// ``CustomerAgent`` saves them with its sessions in its ``SessionStore``.
+public enum NegotiationOutcome: Hashable, Sendable, Codable {
     /// A booking was confirmed, or moved (``Booking/confirmation`` says `booked` or `rescheduled`).
     case booked(Booking)
     /// The booking was cancelled; ``Booking/confirmation`` carries any fee charged.
@@ -37,7 +40,7 @@ public enum NegotiationOutcome: Hashable, Sendable {
 }
 
 /// Why a negotiation ended without agreement.
-public enum NoAgreementReason: Hashable, Sendable {
+public enum NoAgreementReason: Hashable, Sendable, Codable {
     /// No proposal was acceptable: why each one considered was refused, in the order considered.
     case noSuitableProposal([ProposalRefusal])
     /// The company declined (`Spec/PROTOCOL.md` §5.2), with its text.
@@ -83,7 +86,7 @@ public enum NoAgreementReason: Hashable, Sendable {
 }
 
 /// A company's reason for a `decline` (`Spec/PROTOCOL.md` §5.2). Unknown reasons keep their wire name.
-public struct DeclineReason: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+public struct DeclineReason: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
     /// The wire name.
     public var rawValue: String
 

@@ -118,7 +118,7 @@ public struct TermLimits: Hashable, Sendable, Codable {
 }
 
 /// Why a customer agent does not accept a proposal.
-public enum ProposalRefusal: Hashable, Sendable {
+public enum ProposalRefusal: Hashable, Sendable, Codable {
     /// It starts outside every window of the wishes.
     case outsideWindows
     /// Its price (add-ons applied) is above the price ceiling, or in another currency.
