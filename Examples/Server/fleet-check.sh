@@ -102,6 +102,7 @@ instance_pids=()
 urls=()
 start_instance() { # start_instance I: parley-server instance I on its port; waits until it listens
     local index=$1 log="$work/instance-$1.log" pid
+    touch "$log"
     "$server" --host 127.0.0.1 --port "${ports[$index]}" --scenario fleet --now "$now" \
         --requests-per-second 0 --sessions-per-client 100000 "${database_args[@]}" >>"$log" 2>&1 &
     pid=$!
