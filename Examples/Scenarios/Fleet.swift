@@ -38,7 +38,8 @@ public enum Fleet {
         policy.bookingPrefix = prefix
         policy.slotStepMinutes = trim.durationMinutes
         return CompanyAgent(
-            profile: CompanyProfile(id: "barber.example/bot", name: "Barbier Nord", timeZone: World.timeZone, location: "Nordufer 3, 13353 Berlin"),
+            profile: CompanyProfile(
+                id: "barber.example/bot", name: "Barbier Nord", timeZone: World.timeZone, location: "Nordufer 3, 13353 Berlin"),
             catalogue: Catalogue(services: [trim]), store: store, policy: policy, sessionStore: sessionStore)
     }
 

@@ -30,9 +30,11 @@ struct SessionStoreContractTests {
 
     @Test("a store whose damaged state loads as missing fails the corrupt check")
     func swallowedCorruptionFails() async {
-        let contract = SessionStoreContract(makeStore: { _ in BytesStore() }, overwriteState: { store, id, bytes in
-            await (store as? BytesStore)?.overwrite(id, bytes)
-        })
+        let contract = SessionStoreContract(
+            makeStore: { _ in BytesStore() },
+            overwriteState: { store, id, bytes in
+                await (store as? BytesStore)?.overwrite(id, bytes)
+            })
         let report = await contract.run(only: ["corrupt", "round-trip"])
         #expect(report.results.map(\.name) == ["round-trip", "corrupt"])
         #expect(report.failures.map(\.name) == ["corrupt"], "\(report.text)")

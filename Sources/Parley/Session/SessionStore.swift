@@ -201,7 +201,8 @@ public struct SavedSession: Sendable, Hashable {
         do {
             value = try JSONDecoder().decode(Encoded.self, from: Data(bytes))
         } catch {
-            throw SessionStoreError(.corrupt, "the saved session cannot be read (\(bytes.count) bytes): \(SessionStoreError.explain(error))")
+            throw SessionStoreError(
+                .corrupt, "the saved session cannot be read (\(bytes.count) bytes): \(SessionStoreError.explain(error))")
         }
         guard value.format == Self.format else {
             throw SessionStoreError(.corrupt, "the saved session has format \(value.format); this version reads format \(Self.format)")
@@ -270,7 +271,8 @@ public actor InMemorySessionStore: SessionStore {
         let stored = sessions[session.id]?.version ?? 0
         guard stored == session.version - 1 else {
             throw SessionStoreError(
-                .conflict, "session '\(session.id)' is stored at version \(stored); a save of version \(session.version) needs \(session.version - 1)")
+                .conflict,
+                "session '\(session.id)' is stored at version \(stored); a save of version \(session.version) needs \(session.version - 1)")
         }
         sessions[session.id] = session
     }

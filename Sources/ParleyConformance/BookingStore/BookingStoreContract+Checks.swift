@@ -168,7 +168,8 @@ extension BookingStoreContract {
             try c.expect(
                 await store.isFree(Day.slot(15), service: "haircut", ignoring: nil, now: Day.now), "a refused commit occupied its slot")
         },
-        ContractCheck(name: "consents-kept", title: "the consents a booking is committed with are read back, and their revocation is kept") {
+        ContractCheck(name: "consents-kept", title: "the consents a booking is committed with are read back, and their revocation is kept")
+        {
             c in
             let store = c.store
             var record = c.record("B-1", session: "a", slot: Day.slot(10))

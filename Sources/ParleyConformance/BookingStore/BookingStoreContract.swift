@@ -117,12 +117,14 @@ struct ContractContext: Sendable {
             throw ContractFailure(reason: "no root key")
         }
         let scope = ConsentScope(
-            audience: "salon.example/bot", purposes: [.booking], fields: [.givenName], expiry: ContractCalendar.now.adding(minutes: 60 * 24 * 30))
+            audience: "salon.example/bot", purposes: [.booking], fields: [.givenName],
+            expiry: ContractCalendar.now.adding(minutes: 60 * 24 * 30))
         do {
             let token = try ConsentIssuer(agent: "customer.example/bot", rootKey: key).mint(id: id, scope: scope)
             let data = try ConsentedData(values: [.givenName: "Lisa"], token: token, holder: "salon.example/bot", session: "a")
             var receipt = ConsentReceipt(
-                tokenID: id, issuer: "customer.example/bot", scope: scope, grantedAt: ContractCalendar.now, transcriptDigest: String(repeating: "0", count: 64))
+                tokenID: id, issuer: "customer.example/bot", scope: scope, grantedAt: ContractCalendar.now,
+                transcriptDigest: String(repeating: "0", count: 64))
             receipt.session = "a"
             return BookingConsent(token: token, receipt: receipt, data: data)
         } catch {

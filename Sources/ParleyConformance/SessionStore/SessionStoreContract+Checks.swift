@@ -73,7 +73,8 @@ extension SessionStoreContract {
         let codec = WireCodec()
         try c.expect(
             again.replies.map(codec.encodeLine) == accepted.replies.map(codec.encodeLine),
-            "a duplicate of the accept got \(again.replies.map(\.kind.rawValue)) from the new agent, not the first agent's replies byte for byte")
+            "a duplicate of the accept got \(again.replies.map(\.kind.rawValue)) from the new agent, not the first agent's replies byte for byte"
+        )
         let bookings = await driver.bookings.activeBookings()
         try c.expect(
             bookings.map(\.id) == [confirm.booking], "the calendar holds \(bookings.map(\.id.rawValue)), not the one booking confirmed")
@@ -249,7 +250,9 @@ extension SessionStoreContract {
                 throw ContractFailure(reason: "purge(endedBefore:) threw \(error)")
             }
             try c.expect(purged == count, "purge(endedBefore: \(instant.rfc3339)) returned \(purged), not \(count)")
-            for id in gone { try c.expect(try await c.load(id) == nil, "\(id) is still stored after purge(endedBefore: \(instant.rfc3339))") }
+            for id in gone {
+                try c.expect(try await c.load(id) == nil, "\(id) is still stored after purge(endedBefore: \(instant.rfc3339))")
+            }
             for id in kept { try c.expect(try await c.load(id) != nil, "purge(endedBefore: \(instant.rfc3339)) deleted \(id)") }
         }
     }
@@ -266,7 +269,8 @@ extension SessionStoreContract {
         let real = try await c.lastSaved(session.session).encoded()
         let text = String(decoding: real, as: UTF8.self)
         let damaged: [(String, [UInt8])] = [
-            ("no bytes", []), ("bytes that are not JSON", Array("not a session".utf8)), ("JSON that is not a session", Array("{\"format\":1}".utf8)),
+            ("no bytes", []), ("bytes that are not JSON", Array("not a session".utf8)),
+            ("JSON that is not a session", Array("{\"format\":1}".utf8)),
             ("a format this version does not read", Array(text.replacingOccurrences(of: "\"format\":1,", with: "\"format\":99,").utf8)),
             ("a truncated session", Array(real.prefix(real.count / 2))),
         ]
@@ -297,7 +301,8 @@ extension SessionStoreContract {
             .envelope(session.envelope(.request(.init(service: "haircut-women", windows: [Driver.window])))), now: at(60))
         try c.expect(
             output.storeFailure?.kind == .corrupt && output.envelopes.isEmpty,
-            "the agent handled an event of a damaged session: \(output.envelopes.map(\.kind.rawValue)), failure \(describe(output.storeFailure))")
+            "the agent handled an event of a damaged session: \(output.envelopes.map(\.kind.rawValue)), failure \(describe(output.storeFailure))"
+        )
     }
 }
 

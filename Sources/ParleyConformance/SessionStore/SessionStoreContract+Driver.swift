@@ -79,12 +79,15 @@ extension SessionDriver {
     /// A request answered with an offer.
     func request(_ session: inout ScriptedSession, on agent: CompanyAgent, at now: Instant) async throws {
         let exchange = try await send(
-            .request(.init(service: "haircut-women", windows: [Self.window], preferredStart: Self.window.start)), &session, to: agent, at: now)
+            .request(.init(service: "haircut-women", windows: [Self.window], preferredStart: Self.window.start)), &session, to: agent,
+            at: now)
         try expectKinds(exchange, [.offer], "request")
     }
 
     /// The first proposal accepted; returns the exchange (a consent request).
-    func accept(_ session: inout ScriptedSession, on agent: CompanyAgent, at now: Instant) async throws -> (Exchange, Message.ConsentRequest) {
+    func accept(_ session: inout ScriptedSession, on agent: CompanyAgent, at now: Instant) async throws -> (
+        Exchange, Message.ConsentRequest
+    ) {
         guard let proposal = session.table.first else { throw ContractFailure(reason: "the agent put no proposal on the table") }
         let exchange = try await send(.accept(.init(proposal: proposal.id)), &session, to: agent, at: now)
         try expectKinds(exchange, [.consentRequest], "accept")

@@ -130,11 +130,12 @@ struct ArticleTests {
     @Test("Deploying: three instances share a session store and a booking store; requests go round-robin and the booking holds")
     func deployingAFleet() async throws {
         let template = DeployingArticle.companyBinding().agent
-        let bookings = InMemoryBookingStore(hours: {
-            var hours = OpeningHours(timeZone: "Europe/Berlin")
-            hours.open(Set(Weekday.allCases), from: "09:00", to: "18:00")
-            return hours
-        }())
+        let bookings = InMemoryBookingStore(
+            hours: {
+                var hours = OpeningHours(timeZone: "Europe/Berlin")
+                hours.open(Set(Weekday.allCases), from: "09:00", to: "18:00")
+                return hours
+            }())
         let fleet = DeployingArticle.fleet(of: template, instances: 3, sessions: InMemorySessionStore(), bookings: bookings)
         let counter = Counter()
         let server = try LoopbackHTTPServer { request in

@@ -38,7 +38,8 @@ struct SessionRestartTests {
         func agentA(_ lisa: inout Lisa) async throws -> (accepted: AgentOutput, request: Message.ConsentRequest) {
             let a = Salons.salon(store: bookings, sessionStore: sessions)
             #expect(await lisa.say(.hello(.init(role: .customer)), to: a).envelopes.map(\.kind) == [.hello])
-            let offer = await lisa.say(.request(.init(service: "haircut-women", windows: [Self.ten], preferredStart: World.may(3, 10))), to: a)
+            let offer = await lisa.say(
+                .request(.init(service: "haircut-women", windows: [Self.ten], preferredStart: World.may(3, 10))), to: a)
             guard case .offer(let offered)? = offer.envelopes.first?.message, let proposal = offered.proposals.first else {
                 throw CompanyConsentTests.Unexpected.reply(offer.envelopes.map(\.kind))
             }

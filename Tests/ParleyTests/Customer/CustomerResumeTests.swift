@@ -110,7 +110,9 @@ struct CustomerResumeTests {
         #expect(before.first?.revokedAt == World.now.adding(seconds: 3600))
         #expect(await again.receipts == before)
         #expect(await again.sessionIDs == lisa.sessionIDs)
-        await #expect(throws: ParleyError.self) { try await again.verify(token: outcome.booking?.grants.first?.token ?? "", use: use(of: token)) }
+        await #expect(throws: ParleyError.self) {
+            try await again.verify(token: outcome.booking?.grants.first?.token ?? "", use: use(of: token))
+        }
     }
 
     @Test("a saved customer session reads back from its bytes; a company session's bytes name only the company")
@@ -184,7 +186,9 @@ struct CustomerResumeTests {
         let lisa = assistant(stage, Scenarios.haircutWishes(on: stage.day), store: store, seed: 1)
         let (end, companyEnd) = InProcessTransport.pair(codec: WireCodec())
         let received = ReceivedLog()
-        let reader = Task { for await event in companyEnd.inbound { if case .envelope(let envelope) = event { await received.append(envelope) } } }
+        let reader = Task {
+            for await event in companyEnd.inbound { if case .envelope(let envelope) = event { await received.append(envelope) } }
+        }
         await lisa.connect(to: "salon.example/bot", over: end)
         let done = DoneFlag()
         let pending = Task {

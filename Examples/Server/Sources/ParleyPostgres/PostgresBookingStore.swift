@@ -70,10 +70,12 @@ public struct PostgresBookingStore: BookingStore {
         roundTrips: RoundTripCounter? = nil
     ) {
         self.init(
-            client: client, company: company, calendar: .windows(openingHours), resources: resources, logger: logger, roundTrips: roundTrips)
+            client: client, company: company, calendar: .windows(openingHours), resources: resources, logger: logger, roundTrips: roundTrips
+        )
     }
 
-    init(client: PostgresClient, company: String, calendar: Calendar, resources: [Resource], logger: Logger, roundTrips: RoundTripCounter?) {
+    init(client: PostgresClient, company: String, calendar: Calendar, resources: [Resource], logger: Logger, roundTrips: RoundTripCounter?)
+    {
         self.client = client
         self.company = company
         self.calendar = calendar

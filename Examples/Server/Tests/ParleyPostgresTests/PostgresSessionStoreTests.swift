@@ -119,7 +119,8 @@ struct PostgresSessionStoreTests {
             let saved = try await gate.load(session)
             #expect(saved?.version == 5)
             let transcript = await one.transcript(of: session)
-            #expect(transcript.map(\.kind) == [.hello, .hello, .request, .offer, .accept, .consentRequest, .consentGrant, .disclose, .confirm])
+            #expect(
+                transcript.map(\.kind) == [.hello, .hello, .request, .offer, .accept, .consentRequest, .consentGrant, .disclose, .confirm])
             #expect(transcript.filter { $0.from == customer.session.local }.map(\.sequence) == [1, 2, 3, 4, 5])
             let phases = (await one.phase(of: session), await two.phase(of: session))
             #expect(phases.0 == .booked && phases.1 == .booked)
@@ -139,7 +140,8 @@ struct PostgresSessionStoreTests {
                 client: client, company: company, openingHours: Salons.openingHours, logger: logger, roundTrips: bookingTrips)
             try await bookings.seed(Salons.s1Bookings())
             let agent = Salons.salon(
-                store: bookings, sessionStore: PostgresSessionStore(client: client, company: company, logger: logger, roundTrips: sessionTrips))
+                store: bookings,
+                sessionStore: PostgresSessionStore(client: client, company: company, logger: logger, roundTrips: sessionTrips))
             bookingTrips.reset()
             var customer = S1Customer(session: SessionID(stringLiteral: "\(run)-trips"))
             var lines: [String] = []
@@ -183,7 +185,8 @@ struct S1Customer {
 
     /// A request for a women's haircut at exactly 10:00 on 3 May (S1's free slot).
     var requestTen: Message {
-        .request(.init(service: "haircut-women", windows: [World.window(may: 3, from: (10, 0), to: (10, 0))], preferredStart: World.may(3, 10)))
+        .request(
+            .init(service: "haircut-women", windows: [World.window(may: 3, from: (10, 0), to: (10, 0))], preferredStart: World.may(3, 10)))
     }
 
     /// Accepting the first proposal on the table.
@@ -238,7 +241,8 @@ struct S1Customer {
     func resend(_ envelope: Envelope, to binding: CompanyHTTPBinding) async -> ParleyHTTPResponse {
         await binding.respond(
             to: ParleyHTTPRequest(
-                method: "POST", target: "/parley", headers: [("Content-Type", ParleyHTTP.envelopeMediaType)], body: codec.encodeLine(envelope),
+                method: "POST", target: "/parley", headers: [("Content-Type", ParleyHTTP.envelopeMediaType)],
+                body: codec.encodeLine(envelope),
                 client: "127.0.0.1"))
     }
 }

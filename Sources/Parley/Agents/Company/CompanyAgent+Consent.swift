@@ -2,7 +2,8 @@ extension CompanyAgent {
     /// The consent check for messages of session `id` at `now`.
     func screen(session id: SessionID, now: Instant) -> ConsentScreen {
         ConsentScreen(
-            audience: profile.id, session: id, revocations: ledger.revocations, grants: sessionState(id)?.grants.mapValues(\.token) ?? [:], now: now,
+            audience: profile.id, session: id, revocations: ledger.revocations, grants: sessionState(id)?.grants.mapValues(\.token) ?? [:],
+            now: now,
             digest: sessionState(id)?.machine.digest ?? TranscriptDigest())
     }
 

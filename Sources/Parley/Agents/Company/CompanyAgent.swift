@@ -120,7 +120,8 @@ public actor CompanyAgent {
             digits.append(alphabet[Int(bits >> 59)])
             bits <<= 5
         }
-        return BookingReference(rawValue: "\(policy.bookingPrefix)-\(String(digits))") ?? BookingReference(stringLiteral: "B-\(String(digits))")
+        return BookingReference(rawValue: "\(policy.bookingPrefix)-\(String(digits))")
+            ?? BookingReference(stringLiteral: "B-\(String(digits))")
     }
 
     /// Creates a company agent.
@@ -540,7 +541,8 @@ public actor CompanyAgent {
     ///
     /// - Throws: the token's error (`token-revoked`, `token-expired`, `token-purpose-not-allowed`,
     ///   `token-field-not-covered`), or `unknown-reference` when no data was received for the booking.
-    public func personalData(_ field: DataField, of booking: BookingReference, for purpose: Purpose, at now: Instant) async throws(ParleyError)
+    public func personalData(_ field: DataField, of booking: BookingReference, for purpose: Purpose, at now: Instant)
+        async throws(ParleyError)
         -> String
     {
         let consents = await store.booking(booking)?.consents ?? []

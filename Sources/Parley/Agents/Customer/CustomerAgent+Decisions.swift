@@ -224,7 +224,9 @@ extension CustomerAgent {
         guard let state = sessions[id] else { return [] }
         if decline.reason == "no-reservation-needed", case .book = state.goal {
             sessions[id]?.walkInText = decline.text ?? "No reservation needed."
-            sessions[id]?.walkInQuestions = wishes.walkInQuestions.sorted { $0.key < $1.key }.map { CustomerSession.WalkInQuestion(topic: $0.key, text: $0.value) }
+            sessions[id]?.walkInQuestions = wishes.walkInQuestions.sorted { $0.key < $1.key }.map {
+                CustomerSession.WalkInQuestion(topic: $0.key, text: $0.value)
+            }
             return nextWalkInStep(session: id)
         }
         switch state.goal {
