@@ -168,6 +168,31 @@ extension BookingStoreContract {
             try c.expect(
                 await store.isFree(Day.slot(15), service: "haircut", ignoring: nil, now: Day.now), "a refused commit occupied its slot")
         },
+        ContractCheck(name: "free-slots", title: "freeSlots answers for many slots at once what isFree answers for each") { c in
+            let store = c.store
+            let record = c.record("B-1", session: "b", slot: Day.slot(14))
+            try c.expect(
+                await store.hold(record.slot, service: "haircut", for: "b", until: live, now: Day.now), "hold of a free slot refused")
+            try c.expect(await store.commit(record, now: Day.now), "commit of a live hold refused")
+            try c.expect(
+                await store.hold(Day.slot(10), service: "haircut", for: "a", until: live, now: Day.now), "hold of a free slot refused")
+            // Around the hold and the booking, at the edges of the day, on the closed Wednesday and on Saturday afternoon.
+            let slots = [
+                Day.slot(9), Day.slot(9, 30), Day.slot(10), Day.slot(10, 30), Day.slot(11), Day.slot(13, 30), Day.slot(14, 45),
+                Day.slot(17, 15), Day.slot(17, 30), Day.slot(10, day: 5), Day.slot(10, day: 8), Day.slot(14, day: 8),
+            ]
+            for session: SessionID? in [nil, "a", "b"] {
+                for now in [Day.now, live] {
+                    let batch = await store.freeSlots(slots, service: "haircut", ignoring: session, now: now)
+                    var each: [Bool] = []
+                    for slot in slots { each.append(await store.isFree(slot, service: "haircut", ignoring: session, now: now)) }
+                    try c.expect(
+                        batch == each,
+                        "freeSlots \(batch) differs from isFree \(each) ignoring \(session?.rawValue ?? "nothing") at \(now)")
+                }
+            }
+            try c.expect((await store.freeSlots([], service: "haircut", ignoring: nil, now: Day.now)).isEmpty, "no slots, yet answers")
+        },
         ContractCheck(name: "consents-kept", title: "the consents a booking is committed with are read back, and their revocation is kept")
         {
             c in

@@ -87,6 +87,31 @@ extension PostgresBookingStore {
         }
     }
 
+    /// Which of `slots` some open resource providing `service` leaves free: one query for the live
+    /// rows across all of them, then the same rule as ``firstFree(_:service:ignoring:now:)`` per slot.
+    func freeSlotsInOneQuery(_ slots: [Slot], service: String, ignoring session: SessionID?, now: Instant) async -> [Bool] {
+        guard let from = slots.map(\.start).min(), let to = slots.map(\.end).max() else { return [] }
+        let none = Array(repeating: false, count: slots.count)
+        return await attempt("read availability of \(slots.count) slots", orElse: none) {
+            var busy: [String: [Slot]] = [:]
+            let rows = try await self.query(
+                """
+                SELECT resource, start_at, end_at FROM parley_reservations
+                WHERE company = \(company) AND status <> 'cancelled'
+                  AND during && tstzrange(\(from.date), \(to.date), '[)')
+                  AND NOT (kind = 'hold' AND (hold_until <= \(now.date) OR session = \(session?.rawValue ?? "")))
+                """, logger: logger)
+            for try await (resource, start, end) in rows.decode((String, Date, Date).self) {
+                busy[resource, default: []].append(Slot(start: Instant(start), end: Instant(end)))
+            }
+            return slots.map { slot in
+                candidates(for: slot, service: service).contains { resource in
+                    !(busy[resource.id] ?? []).contains { $0.start < slot.end && slot.start < $0.end }
+                }
+            }
+        }
+    }
+
     // MARK: Writing (every write that takes time on a resource is settled by the exclusion constraint)
 
     func reserve(_ slot: Slot, service: String?, for session: SessionID, until: Instant, now: Instant) async -> Bool {

@@ -110,6 +110,11 @@ public struct PostgresBookingStore: BookingStore {
         await firstFree(slot, service: service, ignoring: session, now: now) != nil
     }
 
+    /// Which of `slots` are free for `service`, read in one query; see ``Parley/BookingStore``.
+    public func freeSlots(_ slots: [Slot], service: String, ignoring session: SessionID?, now: Instant) async -> [Bool] {
+        await freeSlotsInOneQuery(slots, service: service, ignoring: session, now: now)
+    }
+
     /// Holds `slot` on any open resource, enforced by the database; see ``Parley/BookingStore``.
     public func hold(_ slot: Slot, for session: SessionID, until: Instant, now: Instant) async -> Bool {
         await reserve(slot, service: nil, for: session, until: until, now: now)

@@ -65,6 +65,11 @@ public protocol BookingStore: Sendable {
     func isFree(_ slot: Slot, ignoring session: SessionID?, now: Instant) async -> Bool
     /// Whether some resource able to provide `service` is open and free for `slot`, as ``isFree(_:ignoring:now:)``.
     func isFree(_ slot: Slot, service: String, ignoring session: SessionID?, now: Instant) async -> Bool
+    /// Which of `slots` ``isFree(_:service:ignoring:now:)`` would call free, in the same order:
+    /// what the company agent asks when it looks for starts to offer, a window's worth at a time.
+    /// A store on a database answers them in one query (the protocol's default asks
+    /// ``isFree(_:service:ignoring:now:)`` once per slot). A read: holding stays atomic.
+    func freeSlots(_ slots: [Slot], service: String, ignoring session: SessionID?, now: Instant) async -> [Bool]
     /// Atomically reserves `slot` for `session` until `until`, replacing that session's earlier hold.
     /// Returns `false`, changing nothing, when the slot is not free.
     func hold(_ slot: Slot, for session: SessionID, until: Instant, now: Instant) async -> Bool
@@ -86,4 +91,14 @@ public protocol BookingStore: Sendable {
     func update(_ booking: BookingRecord, now: Instant) async -> Bool
     /// Every booking that is not cancelled.
     func activeBookings() async -> [BookingRecord]
+}
+
+extension BookingStore {
+    /// Asks ``isFree(_:service:ignoring:now:)`` once per slot.
+    public func freeSlots(_ slots: [Slot], service: String, ignoring session: SessionID?, now: Instant) async -> [Bool] {
+        var free: [Bool] = []
+        free.reserveCapacity(slots.count)
+        for slot in slots { free.append(await isFree(slot, service: service, ignoring: session, now: now)) }
+        return free
+    }
 }

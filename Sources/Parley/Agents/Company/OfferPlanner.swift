@@ -49,20 +49,22 @@ struct OfferPlanner: Sendable {
         return .counterOffer(candidates.map { ($0, nearestStart) })
     }
 
-    /// Free start times on the grid inside `windows`, for `service`'s duration.
+    /// Free start times on the grid inside `windows`, for `service`'s duration: one question to
+    /// the store per window (``BookingStore/freeSlots(_:service:ignoring:now:)``).
     func freeStarts(for service: Service, in windows: [TimeWindow], session: SessionID, now: Instant) async -> [Instant] {
         let step = Int64(policy.slotStepMinutes) * 60
         var starts: [Instant] = []
         for window in windows {
             var seconds = (window.start.secondsSinceEpoch + step - 1) / step * step
-            var examined = 0
-            while seconds <= window.end.secondsSinceEpoch, examined < 2000 {
+            var slots: [Slot] = []
+            while seconds <= window.end.secondsSinceEpoch, slots.count < 2000 {
                 let start = Instant(secondsSinceEpoch: seconds)
-                let slot = Slot(start: start, end: start.adding(minutes: service.durationMinutes))
-                if start > now, await store.isFree(slot, service: service.id, ignoring: session, now: now) { starts.append(start) }
+                if start > now { slots.append(Slot(start: start, end: start.adding(minutes: service.durationMinutes))) }
                 seconds += step
-                examined += 1
             }
+            guard !slots.isEmpty else { continue }
+            let free = await store.freeSlots(slots, service: service.id, ignoring: session, now: now)
+            for (slot, isFree) in zip(slots, free) where isFree { starts.append(slot.start) }
         }
         return starts
     }
