@@ -57,28 +57,17 @@ public struct BookingStoreContract: Sendable {
 
     /// Runs the checks (those in `only` when it is given), one after another, each on a fresh store.
     public func run(only names: Set<String>? = nil) async -> BookingStoreContractReport {
-        var results: [BookingStoreContractReport.Result] = []
-        for check in Self.checks where names?.contains(check.name) ?? true {
+        await StoreContractReport.run(Self.checks, only: names) { check in
             let fixture = Fixture(
                 check: check.name, hours: ContractCalendar.hours, resources: check.resources, bookings: check.bookings)
-            let outcome: BookingStoreContractReport.Outcome
-            do {
-                let store = try await makeStore(fixture)
-                try await check.body(ContractContext(store: store, racers: racers))
-                outcome = .pass
-            } catch let failure as ContractFailure {
-                outcome = .fail(failure.reason)
-            } catch {
-                outcome = .fail("the store factory or the store threw: \(error)")
-            }
-            results.append(.init(name: check.name, title: check.title, outcome: outcome))
+            let store = try await makeStore(fixture)
+            try await check.body(ContractContext(store: store, racers: racers))
         }
-        return BookingStoreContractReport(results: results)
     }
 }
 
 /// One check of the contract.
-struct ContractCheck: Sendable {
+struct ContractCheck: StoreContractCheck {
     var name: String
     var title: String
     var resources: [Resource] = [Resource(id: "chair-1")]

@@ -66,28 +66,17 @@ public struct SessionStoreContract: Sendable {
 
     /// Runs the checks (those in `only` when it is given), one after another, each on a fresh store.
     public func run(only names: Set<String>? = nil) async -> SessionStoreContractReport {
-        var results: [SessionStoreContractReport.Result] = []
-        for check in Self.checks where names?.contains(check.name) ?? true {
-            let outcome: SessionStoreContractReport.Outcome
-            do {
-                let store = try await makeStore(Fixture(check: check.name))
-                let context = SessionContractContext(
-                    store: store, driver: SessionDriver(store: store), racers: racers, overwriteState: overwriteState)
-                try await check.body(context)
-                outcome = .pass
-            } catch let failure as ContractFailure {
-                outcome = .fail(failure.reason)
-            } catch {
-                outcome = .fail("the store factory or the store threw: \(error)")
-            }
-            results.append(.init(name: check.name, title: check.title, outcome: outcome))
+        await StoreContractReport.run(Self.checks, only: names) { check in
+            let store = try await makeStore(Fixture(check: check.name))
+            let context = SessionContractContext(
+                store: store, driver: SessionDriver(store: store), racers: racers, overwriteState: overwriteState)
+            try await check.body(context)
         }
-        return SessionStoreContractReport(results: results)
     }
 }
 
 /// One check of the session store contract.
-struct SessionContractCheck: Sendable {
+struct SessionContractCheck: StoreContractCheck {
     var name: String
     var title: String
     var body: @Sendable (SessionContractContext) async throws -> Void

@@ -1,6 +1,6 @@
-/// The result of a ``SessionStoreContract`` run: one named result per check, pass or fail with
-/// the reason.
-public struct SessionStoreContractReport: Sendable {
+/// The result of a store contract run (``BookingStoreContract``, ``SessionStoreContract``): one
+/// named result per check, pass or fail with the reason.
+public struct StoreContractReport: Sendable {
     /// How a check ended.
     public enum Outcome: Sendable, Hashable {
         /// The store did everything the check expects.
@@ -11,7 +11,8 @@ public struct SessionStoreContractReport: Sendable {
 
     /// One check's result.
     public struct Result: Sendable, Hashable {
-        /// The check's name, e.g. `race-save` (stable: see ``SessionStoreContract/checkNames``).
+        /// The check's name, e.g. `race-hold` (stable: see ``BookingStoreContract/checkNames`` and
+        /// ``SessionStoreContract/checkNames``).
         public var name: String
         /// What the check proves, in a sentence.
         public var title: String
@@ -56,5 +57,40 @@ public struct SessionStoreContractReport: Sendable {
         }
         lines.append("\(passed) passed, \(failed) failed")
         return lines.joined(separator: "\n")
+    }
+}
+
+/// The result of a ``BookingStoreContract`` run.
+public typealias BookingStoreContractReport = StoreContractReport
+
+/// The result of a ``SessionStoreContract`` run.
+public typealias SessionStoreContractReport = StoreContractReport
+
+/// A check of a store contract: a stable name and what it proves.
+protocol StoreContractCheck: Sendable {
+    var name: String { get }
+    var title: String { get }
+}
+
+extension StoreContractReport {
+    /// Runs `checks` (those named in `only`, when it is given) one after another through `body`;
+    /// a ``ContractFailure`` fails the check with its reason, any other error with its description.
+    static func run<Check: StoreContractCheck>(
+        _ checks: [Check], only names: Set<String>?, _ body: (Check) async throws -> Void
+    ) async -> StoreContractReport {
+        var results: [Result] = []
+        for check in checks where names?.contains(check.name) ?? true {
+            let outcome: Outcome
+            do {
+                try await body(check)
+                outcome = .pass
+            } catch let failure as ContractFailure {
+                outcome = .fail(failure.reason)
+            } catch {
+                outcome = .fail("the store factory or the store threw: \(error)")
+            }
+            results.append(Result(name: check.name, title: check.title, outcome: outcome))
+        }
+        return StoreContractReport(results: results)
     }
 }
