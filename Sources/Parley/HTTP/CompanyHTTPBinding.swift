@@ -208,6 +208,7 @@ public final class CompanyHTTPBinding: Sendable {
     }
 
     private func rateLimit(_ request: ParleyHTTPRequest, agent: AgentID?) async -> ParleyHTTPResponse? {
+        guard configuration.requestsPerSecondPerClient > 0 else { return nil }
         guard let wait = await limiter.admit(Self.limitKey(request, agent: agent)) else { return nil }
         return .problem(429, "rate-limited", "too many requests from this client", headers: ["Retry-After": String(wait)])
     }
@@ -217,8 +218,8 @@ public final class CompanyHTTPBinding: Sendable {
     /// Whether `value` names the envelope media type (parameters such as `charset=utf-8` allowed).
     static func isEnvelopeMediaType(_ value: String?) -> Bool {
         guard let value else { return false }
-        let type = value.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces.lowercased() } ?? ""
-        return type == ParleyHTTP.envelopeMediaType || type == "application/json"
+        let type = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first?.trimmingSpaces ?? ""
+        return type.equalsIgnoringASCIICase(ParleyHTTP.envelopeMediaType) || type.equalsIgnoringASCIICase("application/json")
     }
 
     private func exchange(_ request: ParleyHTTPRequest, agent authenticated: AgentID?) async -> ParleyHTTPResponse {
@@ -384,13 +385,25 @@ public final class CompanyHTTPBinding: Sendable {
 }
 
 extension Substring {
+    /// The text without leading and trailing spaces and tabs (HTTP's optional whitespace).
     var trimmingSpaces: String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
+        let last = bytes.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })!
+        return String(self[first...last])
     }
 }
 
 extension String {
     var trimmingSpaces: String { self[...].trimmingSpaces }
+
+    /// Whether the text equals `other` when ASCII letters are compared without case, as HTTP
+    /// compares field names and media types; it allocates nothing.
+    func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        utf8.elementsEqual(other.utf8) { a, b in
+            a == b || (a | 0x20 == b | 0x20 && (0x61...0x7A).contains(a | 0x20))
+        }
+    }
 }
 
 /// The polls parked on this instance (`Spec/HTTP.md` §3.4). The envelopes themselves live with

@@ -41,8 +41,7 @@ public struct ParleyHTTPRequest: Sendable, Hashable {
 
     /// The value of the first header field named `name` (compared case-insensitively).
     public func header(_ name: String) -> String? {
-        let wanted = name.lowercased()
-        return headerStorage.first { $0.name.lowercased() == wanted }?.value
+        headerStorage.first { $0.name.equalsIgnoringASCIICase(name) }?.value
     }
 
     /// The path of ``target``, without the query.
