@@ -63,56 +63,143 @@ public final class ManualClock: AgentClock, @unchecked Sendable {
     }
 }
 
-/// Runs an agent's session timers as tasks on a clock. A timer that fires, is replaced or is
-/// cancelled leaves nothing behind, so a long-running agent holds one entry per pending timer.
+/// Runs an agent's session timers on a clock. One task sleeps until the earliest deadline and
+/// fires what is due, so setting, replacing or cancelling a timer costs a dictionary and a heap
+/// entry, not a task and a system timer each. A timer that fires, is replaced or is cancelled
+/// leaves nothing behind, so a long-running agent holds one entry per pending timer.
 actor TimerScheduler {
-    private let clock: any AgentClock
-    private var tasks: [Key: (generation: UInt64, task: Task<Void, Never>)] = [:]
-    private var generation: UInt64 = 0
+    typealias Fire = @Sendable (SessionID, SessionTimer, Instant) async -> Void
 
     private struct Key: Hashable {
         let session: SessionID
         let timer: SessionTimer
     }
 
+    private struct Entry {
+        let deadline: Instant
+        let generation: UInt64
+        let fire: Fire
+    }
+
+    private let clock: any AgentClock
+    private var entries: [Key: Entry] = [:]
+    /// The deadlines set, earliest first; entries whose timer was replaced or cancelled since are
+    /// skipped when they come up, and the heap is rebuilt when they outnumber the live ones.
+    private var queue = DeadlineHeap<Key>()
+    private var generation: UInt64 = 0
+    private var driver: (id: UInt64, wakesAt: Instant, task: Task<Void, Never>)?
+
     init(clock: any AgentClock) {
         self.clock = clock
     }
 
     /// The number of timers set and not yet fired or cancelled.
-    var pendingCount: Int { tasks.count }
+    var pendingCount: Int { entries.count }
 
-    func schedule(_ request: AgentOutput.TimerRequest, fire: @escaping @Sendable (SessionID, SessionTimer, Instant) async -> Void) {
+    /// Sets, replaces (same session and timer) or, when `request.at` is `nil`, cancels a timer;
+    /// `fire` runs in a task of its own when it is due.
+    func schedule(_ request: AgentOutput.TimerRequest, fire: @escaping Fire) {
         let key = Key(session: request.session, timer: request.timer)
-        tasks.removeValue(forKey: key)?.task.cancel()
-        guard let deadline = request.at else { return }
-        let clock = self.clock
+        entries[key] = nil
+        guard let deadline = request.at else { return compactIfStale() }
         generation &+= 1
-        let current = generation
-        tasks[key] = (
-            current,
-            Task {
-                do { try await clock.sleep(until: deadline) } catch { return }
-                guard !Task.isCancelled else { return }
-                self.fired(key, generation: current)
-                await fire(request.session, request.timer, clock.now)
-            }
-        )
-    }
-
-    /// Forgets the entry of a timer that fired, unless it was replaced meanwhile.
-    private func fired(_ key: Key, generation: UInt64) {
-        if tasks[key]?.generation == generation { tasks[key] = nil }
+        entries[key] = Entry(deadline: deadline, generation: generation, fire: fire)
+        queue.insert(deadline, generation: generation, key)
+        compactIfStale()
+        wakeDriver(by: deadline)
     }
 
     /// Cancels every timer of `session`.
     func cancel(session: SessionID) {
-        for key in tasks.keys where key.session == session { tasks.removeValue(forKey: key)?.task.cancel() }
+        for timer in SessionTimer.allCases { entries[Key(session: session, timer: timer)] = nil }
+        compactIfStale()
     }
 
     func cancelAll() {
-        for entry in tasks.values { entry.task.cancel() }
-        tasks.removeAll()
+        entries.removeAll()
+        queue = DeadlineHeap()
+        driver?.task.cancel()
+        driver = nil
+    }
+
+    /// Makes sure the driver wakes by `deadline`: a new driver replaces one that sleeps longer.
+    private func wakeDriver(by deadline: Instant) {
+        if let driver, driver.wakesAt <= deadline { return }
+        driver?.task.cancel()
+        generation &+= 1
+        let id = generation
+        let clock = self.clock
+        let task = Task { [weak self] in
+            do { try await clock.sleep(until: deadline) } catch { return }
+            guard !Task.isCancelled else { return }
+            await self?.fireDue(driver: id)
+        }
+        driver = (id, deadline, task)
+    }
+
+    /// Fires every timer due by the clock, then sets the driver for the next one.
+    private func fireDue(driver id: UInt64) {
+        if driver?.id == id { driver = nil }
+        let now = clock.now
+        while let next = queue.first, next.deadline <= now {
+            queue.removeFirst()
+            guard let entry = entries[next.value], entry.generation == next.generation else { continue }
+            entries[next.value] = nil
+            let key = next.value
+            Task { await entry.fire(key.session, key.timer, now) }
+        }
+        while let next = queue.first, entries[next.value]?.generation != next.generation { queue.removeFirst() }
+        if let next = queue.first { wakeDriver(by: next.deadline) }
+    }
+
+    /// Rebuilds the heap when replaced and cancelled timers outnumber the pending ones.
+    private func compactIfStale() {
+        guard queue.count > 2 * entries.count + 64 else { return }
+        var fresh = DeadlineHeap<Key>()
+        for (key, entry) in entries { fresh.insert(entry.deadline, generation: entry.generation, key) }
+        queue = fresh
+    }
+}
+
+/// A binary min-heap of values by deadline, then by the order they were inserted in (`generation`).
+struct DeadlineHeap<Value> {
+    private var items: [(deadline: Instant, generation: UInt64, value: Value)] = []
+
+    var count: Int { items.count }
+    var first: (deadline: Instant, generation: UInt64, value: Value)? { items.first }
+
+    private static func before(
+        _ a: (deadline: Instant, generation: UInt64, value: Value), _ b: (deadline: Instant, generation: UInt64, value: Value)
+    ) -> Bool {
+        (a.deadline, a.generation) < (b.deadline, b.generation)
+    }
+
+    mutating func insert(_ deadline: Instant, generation: UInt64, _ value: Value) {
+        items.append((deadline, generation, value))
+        var child = items.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard Self.before(items[child], items[parent]) else { break }
+            items.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func removeFirst() {
+        guard !items.isEmpty else { return }
+        items.swapAt(0, items.count - 1)
+        items.removeLast()
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            let right = left + 1
+            var smallest = parent
+            if left < items.count, Self.before(items[left], items[smallest]) { smallest = left }
+            if right < items.count, Self.before(items[right], items[smallest]) { smallest = right }
+            guard smallest != parent else { return }
+            items.swapAt(parent, smallest)
+            parent = smallest
+        }
     }
 }
 

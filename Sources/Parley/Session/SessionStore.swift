@@ -259,6 +259,9 @@ extension SessionStoreError {
 /// process ends; use a database-backed store to survive restarts or to run several instances.
 public actor InMemorySessionStore: SessionStore {
     private var sessions: [SessionID: SavedSession] = [:]
+    /// The next timer of every stored session that has one: open sessions only, so a timer
+    /// sweep does not read every session ever stored.
+    private var timers: [SessionID: Instant] = [:]
 
     /// Creates an empty store.
     public init() {}
@@ -275,12 +278,13 @@ public actor InMemorySessionStore: SessionStore {
                 "session '\(session.id)' is stored at version \(stored); a save of version \(session.version) needs \(session.version - 1)")
         }
         sessions[session.id] = session
+        timers[session.id] = session.nextTimer
     }
 
     /// Up to `limit` sessions with a timer due by `instant`, earliest first.
     public func sessions(withTimersDueBy instant: Instant, limit: Int) -> [SessionID] {
-        let due = sessions.values.compactMap { session in session.nextTimer.flatMap { $0 <= instant ? (session.id, $0) : nil } }
-        return due.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(max(0, limit)).map(\.0)
+        let due = timers.filter { $0.value <= instant }
+        return due.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.prefix(max(0, limit)).map(\.key)
     }
 
     /// Deletes the sessions that ended before `instant`.
@@ -288,6 +292,7 @@ public actor InMemorySessionStore: SessionStore {
     public func purge(endedBefore instant: Instant) -> Int {
         let before = sessions.count
         sessions = sessions.filter { session in session.value.endedAt.map { $0 >= instant } ?? true }
+        timers = timers.filter { sessions[$0.key] != nil }
         return before - sessions.count
     }
 
