@@ -20,10 +20,12 @@ swift build --package-path Examples/Server --product parley-server 2>&1 | tail -
 parley="$(swift build --show-bin-path)/parley"
 server="$(swift build --package-path Examples/Server --show-bin-path)/parley-server"
 
-start_server() { # start_server NAME: starts parley-server on a free loopback port, sets $url
+start_server() { # start_server NAME [ARGUMENTS…]: starts parley-server (salon) on a free loopback port, sets $url and $server_pid
     local log="$work/$1.log"
-    "$server" --host 127.0.0.1 --port 0 --scenario salon --now "$now" >"$log" 2>&1 &
+    shift
+    "$server" --host 127.0.0.1 --port 0 --scenario salon --now "$now" "$@" >"$log" 2>&1 &
     local pid=$!
+    server_pid=$pid
     pids+=("$pid")
     url=""
     for _ in $(seq 1 100); do
@@ -33,7 +35,7 @@ start_server() { # start_server NAME: starts parley-server on a free loopback po
         sleep 0.2
     done
     [ -n "$url" ] || { cat "$log"; echo "parley-server did not report its port"; exit 1; }
-    echo "$1: parley-server at $url"
+    echo "$(basename "$log" .log): parley-server at $url"
 }
 
 # Every program runs on one pinned clock, the day before the scenarios' 3 May 2026, so that the
@@ -64,6 +66,13 @@ echo "== http: Python client from Spec/HTTP.md (S1, against a second parley-serv
 main_url="$url"
 start_server python
 python3 Tests/interop/http_client.py "$url"
+url="$main_url"
+
+echo "== http: the benchmark script, briefly (Benchmarks/http/bench.py; figures in BENCHMARKS.md come from release builds)"
+start_server bench --scenario bench --now 2026-04-30T09:00:00Z --requests-per-second 0 --sessions-per-client 100000
+python3 Benchmarks/http/bench.py "$url" "$server_pid" --shape bench --customers 4 --seconds 2
+start_server bench-salon --requests-per-second 0 --sessions-per-client 100000
+python3 Benchmarks/http/bench.py "$url" "$server_pid" --shape salon --customers 4 --seconds 2
 url="$main_url"
 
 echo "== http: server still serving after all that"

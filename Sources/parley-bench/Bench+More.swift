@@ -1,5 +1,6 @@
 import Foundation
 import Parley
+import ParleyScenarios
 
 extension Bench {
     /// Encode and decode per message: Parley's wire codec vs Foundation's JSONEncoder/JSONDecoder defaults.
@@ -46,7 +47,7 @@ extension Bench {
         let proposal = Proposal(
             id: "p2", service: "haircut-women", slot: Slot(start: ten, end: ten.adding(minutes: 45)), timeZone: "Europe/Berlin",
             price: Money(amount: 4500, currency: "EUR"), cancellation: CancellationPolicy(freeUntilMinutesBefore: 1440, fee: nil),
-            requires: [requirement], expiresAt: now.adding(minutes: 15), location: "Hauptstraße 1, 10827 Berlin")
+            requires: [Salons.nameForBooking], expiresAt: now.adding(minutes: 15), location: "Hauptstraße 1, 10827 Berlin")
         return Envelope(
             id: "k4", session: "s-6b7f2c1d9e8a4f3b", from: "salon.example/bot", to: "assistant.example/lisa", sequence: 4,
             acknowledged: 3, inReplyTo: "c3", sentAt: now, message: .offer(.init(proposals: [proposal])))

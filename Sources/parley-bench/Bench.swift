@@ -1,39 +1,15 @@
 import Foundation
 import Parley
-
-/// A booking store with unlimited capacity, so that benchmarks measure the protocol, not a calendar search.
-actor UnlimitedStore: BookingStore {
-    private var count = 0
-    func isFree(_ slot: Slot, ignoring session: SessionID?, now: Instant) -> Bool { true }
-    func isFree(_ slot: Slot, service: String, ignoring session: SessionID?, now: Instant) -> Bool { true }
-    func hold(_ slot: Slot, for session: SessionID, until: Instant, now: Instant) -> Bool { true }
-    func hold(_ slot: Slot, service: String, for session: SessionID, until: Instant, now: Instant) -> Bool { true }
-    func commit(_ booking: BookingRecord, now: Instant) -> Bool {
-        count += 1
-        return true
-    }
-    func release(session: SessionID) {}
-    func booking(_ reference: BookingReference) -> BookingRecord? { nil }
-    func update(_ booking: BookingRecord, now: Instant) -> Bool { true }
-    func activeBookings() -> [BookingRecord] { [] }
-}
+import ParleyScenarios
 
 enum Bench {
-    static let now = Instant(rfc3339: "2026-04-30T09:00:00Z")!
-    static let berlin = LocalTime(timeZone: "Europe/Berlin")!
-    static let ten = berlin.instant(year: 2026, month: 5, day: 3, hour: 10)
-    static let requirement = DataRequirement(fields: [.givenName], purpose: .booking, retentionDays: 30)
+    static let now = BenchmarkSalon.now
+    static let ten = BenchmarkSalon.start
 
-    /// The benchmark's company agent; `limits` defaults to the spec's (16 open sessions per peer).
+    /// The benchmark's company agent (`BenchmarkSalon`, which `parley-server --scenario bench`
+    /// serves over HTTP); `limits` defaults to the spec's (16 open sessions per peer).
     static func company(limits: ServiceLimits = ServiceLimits()) -> CompanyAgent {
-        CompanyAgent(
-            profile: CompanyProfile(id: "salon.example/bot", name: "Salon", timeZone: "Europe/Berlin"),
-            catalogue: Catalogue(services: [
-                Service(
-                    id: "haircut-women", category: "haircut", title: "Women's haircut", durationMinutes: 45,
-                    price: Money(amount: 4500, currency: "EUR"), requires: [requirement])
-            ]),
-            store: UnlimitedStore(), limits: limits)
+        BenchmarkSalon.agent(limits: limits)
     }
 
     static func customer(clock: ManualClock, seed: UInt64) -> CustomerAgent {

@@ -5,7 +5,8 @@
 // Like `parley serve`, it runs on the system clock and lays the scenario's calendar out from
 // tomorrow (Europe/Berlin): open 14 days, the S1 diary tomorrow. `--now` starts the clock at a
 // fixed instant instead (it then advances in real time), for reproducible runs. `--scenario fleet`
-// is the barber of Examples/Server/fleet-check.sh: one chair, exactly 40 slots, tomorrow only.
+// is the barber of Examples/Server/fleet-check.sh: one chair, exactly 40 slots, tomorrow only;
+// `--scenario bench` the company of `parley-bench` (Benchmarks/http/bench.py), whose diary never fills.
 //
 // Identity (Spec/HTTP.md §7): `--signing-key HEX` (a 32-byte Ed25519 seed, as `parley key new`
 // prints; repeat it during a key rotation, current key first) signs the discovery document and
@@ -19,7 +20,7 @@ import ParleyScenarios
 import ParleyServer
 
 let usage = """
-    usage: parley-server [--host 127.0.0.1] [--port 8080] --scenario salon|restaurant|fleet [--now RFC3339]
+    usage: parley-server [--host 127.0.0.1] [--port 8080] --scenario salon|restaurant|fleet|bench [--now RFC3339]
                          [--requests-per-second N (0: no limit)] [--sessions-per-client N]
                          [--signing-key SEED-HEX …] [--customer-key AGENT=PUBLIC-HEX …] [--require-signatures]
                          [--origin https://HOST[:PORT]]
@@ -90,6 +91,10 @@ switch scenario {
 case "salon": agent = await database?.salon(from: tomorrow) ?? Salons.liveSalon(from: tomorrow).0
 case "restaurant": agent = await database?.restaurant(from: tomorrow) ?? Salons.liveRestaurant(from: tomorrow).0
 case "fleet": agent = await database?.fleet(on: tomorrow) ?? Fleet.live(on: tomorrow).0
+case "bench":
+    // The company of `parley-bench`, for Benchmarks/http/bench.py: its diary never fills.
+    guard database == nil else { fail("--scenario bench keeps everything in memory; drop --database") }
+    agent = BenchmarkSalon.agent()
 default: fail("unknown scenario '\(scenario)'")
 }
 let binding = CompanyHTTPBinding(
