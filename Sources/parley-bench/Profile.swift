@@ -5,6 +5,8 @@ extension Bench {
     /// loop and no warm-up, so instruction counts divide evenly by `count`.
     ///
     /// - `negotiation`: `count` typed S1-shape negotiations on one agent pair.
+    /// - `wire`: the same with every envelope through the JSON codec (the `wire` benchmark).
+    /// - `binding`: the same with the company behind `CompanyHTTPBinding`, no sockets.
     /// - `consent`: `count` mints and `count` parse + verify of one token.
     /// - `session`: `count` idle sessions opened by a hello on one company agent.
     /// - `encode`: `count` creations of the `wire` benchmark's offer envelope, taking its bytes.
@@ -12,6 +14,10 @@ extension Bench {
         switch workload {
         case "negotiation":
             await negotiate(count: count, workers: 1, throughWire: false)
+        case "wire":
+            await negotiate(count: count, workers: 1, throughWire: true)
+        case "binding":
+            await negotiateThroughBinding(count: count)
         case "consent":
             let key = ConsentRootKey(bytes: Array(repeating: 7, count: 32))!
             let issuer = ConsentIssuer(agent: "assistant.example/lisa", rootKey: key)

@@ -10,7 +10,7 @@ import Parley
 
 // parley-bench: figures for BENCHMARKS.md. `swift run -c release parley-bench [section …]`
 // Sections: floor negotiation wire consent crypto httpsig scale purge leak (default: all).
-// `parley-bench profile negotiation|consent|session|encode COUNT` does fixed work for callgrind and exits.
+// `parley-bench profile negotiation|wire|binding|consent|session|encode COUNT` does fixed work for callgrind and exits.
 // The main thread waits on a semaphore instead of running an async top level: an async `main`
 // parks the main thread in `dispatch_main`, whose `sigsuspend` crashes valgrind 3.19, and the
 // profile mode exists to run under valgrind.
@@ -27,7 +27,7 @@ func runBench() async {
         let workload = arguments.count > 1 ? arguments[1] : ""
         let count = arguments.count > 2 ? Int(arguments[2]) ?? 0 : 200
         guard count > 0, let result = await Bench.profile(workload, count: count) else {
-            print("usage: parley-bench profile negotiation|consent|session|encode [COUNT]")
+            print("usage: parley-bench profile negotiation|wire|binding|consent|session|encode [COUNT]")
             exit(64)
         }
         print("profile \(workload) × \(count): \(result)")
@@ -38,7 +38,7 @@ func runBench() async {
         print(
             """
             usage: parley-bench [floor|negotiation|wire|consent|crypto|httpsig|scale|purge|leak …]
-                   parley-bench profile negotiation|consent|session|encode [COUNT]
+                   parley-bench profile negotiation|wire|binding|consent|session|encode [COUNT]
 
             Measures the figures of BENCHMARKS.md (all sections unless some are named); build with -c release.
             """)
