@@ -2,7 +2,8 @@ import Logging
 import PostgresNIO
 
 /// The PostgreSQL schema of ``PostgresBookingStore`` and ``PostgresSessionStore``, as versioned
-/// migrations: 1 holds and bookings (`parley_reservations`), 2 sessions (`parley_sessions`).
+/// migrations: 1 holds and bookings (`parley_reservations`), 2 sessions (`parley_sessions`), 3 the
+/// consents kept with bookings.
 ///
 /// ``migrate(_:logger:)`` applies the migrations a database lacks, in order, in one transaction
 /// under an advisory lock, and records each in `parley_schema_migrations`; instances that start
@@ -99,6 +100,13 @@ public enum BookingSchema {
     /// after a migration) or a migration fails; a failed migration changes nothing.
     @discardableResult
     public static func migrate(_ client: PostgresClient, logger: Logger) async throws -> [Int] {
+        try await migrate(client, logger: logger, through: currentVersion)
+    }
+
+    /// Applies the migrations the database lacks up to `version` only: how the upgrade of a
+    /// database that an older build set up is tested.
+    @discardableResult
+    static func migrate(_ client: PostgresClient, logger: Logger, through version: Int) async throws -> [Int] {
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
             try await connection.query(
@@ -119,7 +127,7 @@ public enum BookingSchema {
                 throw BookingStoreError.schemaTooNew(database: newest, code: currentVersion)
             }
             var done: [Int] = []
-            for migration in migrations where !applied.contains(migration.version) {
+            for migration in migrations where !applied.contains(migration.version) && migration.version <= version {
                 for statement in migration.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Parley
 import ParleyConformance
-import ParleyPostgres
+@testable import ParleyPostgres
 import PostgresNIO
 import Testing
 
@@ -93,6 +93,72 @@ struct PostgresBookingStoreTests {
             var versions: [Int] = []
             for try await version in rows.decode(Int.self) { versions.append(version) }
             #expect(versions == BookingSchema.migrations.map(\.version))
+        }
+    }
+
+    @Test(
+        "a database set up by an older build (migration 1 only) upgrades: its bookings stay readable and both store contracts pass",
+        .enabled(if: databaseURL != nil, skipReason))
+    func upgradesFromTheFirstSchema() async throws {
+        try await withDatabase { client, logger, run in
+            let name = "parley_upgrade_" + run.replacingOccurrences(of: "-", with: "_")
+            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+            var url = try #require(URLComponents(string: databaseURL ?? ""))
+            url.path = "/" + name
+            let scratch = PostgresClient(configuration: try .init(databaseURL: url.string ?? ""), backgroundLogger: logger)
+            let outcome = await withTaskGroup(of: Void.self) { group -> Result<Void, any Error> in
+                group.addTask { await scratch.run() }
+                defer { group.cancelAll() }
+                do {
+                    #expect(try await BookingSchema.migrate(scratch, logger: logger, through: 1) == [1])
+                    // A booking as the first build wrote it: no consents column yet.
+                    try await scratch.query(
+                        """
+                        INSERT INTO parley_reservations (company, kind, status, reference, session, resource, start_at, end_at,
+                            customer, service, price_amount, price_currency, revision)
+                        VALUES ('salon', 'booking', 'booked', 'B-OLD', 's-old', 'default', '2030-06-03T10:00:00Z'::timestamptz,
+                            '2030-06-03T10:45:00Z'::timestamptz, 'assistant.example/lisa', 'haircut-women', 4500, 'EUR', 1)
+                        """, logger: logger)
+                    #expect(try await BookingSchema.migrate(scratch, logger: logger) == [2, 3])
+                    #expect(try await BookingSchema.migrate(scratch, logger: logger) == [])
+
+                    var hours = OpeningHours(timeZone: "UTC")
+                    hours.open(Set(Weekday.allCases), from: "00:00", to: "24:00")
+                    let store = PostgresBookingStore(client: scratch, company: "salon", hours: hours, logger: logger)
+                    let now = try #require(Instant(rfc3339: "2030-06-01T09:00:00Z"))
+                    var old = try #require(await store.booking("B-OLD"), "the old booking must be readable after the upgrade")
+                    #expect(old.service == "haircut-women" && old.customer == "assistant.example/lisa" && old.consents.isEmpty)
+                    old.isCancelled = true
+                    old.revision += 1
+                    #expect(await store.update(old, now: now), "the old booking can be cancelled after the upgrade")
+                    #expect(await store.booking("B-OLD")?.isCancelled == true)
+
+                    let bookings = await BookingStoreContract(racers: 8) { fixture in
+                        let store = PostgresBookingStore(
+                            client: scratch, company: "upgraded-\(fixture.check)", hours: fixture.hours, resources: fixture.resources,
+                            logger: logger)
+                        try await store.seed(fixture.bookings)
+                        return store
+                    }.run()
+                    #expect(bookings.failed == 0, "\(bookings.text)")
+                    let sessions = await SessionStoreContract(
+                        racers: 8,
+                        makeStore: { fixture in PostgresSessionStore(client: scratch, company: "upgraded-\(fixture.check)", logger: logger) },
+                        overwriteState: { store, session, bytes in
+                            guard let store = store as? PostgresSessionStore else { return }
+                            try await scratch.query(
+                                "UPDATE parley_sessions SET state = \(Data(bytes)) WHERE company = \(store.company) AND id = \(session.rawValue)",
+                                logger: logger)
+                        }
+                    ).run()
+                    #expect(sessions.failed == 0, "\(sessions.text)")
+                    return .success(())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"), logger: logger)
+            try outcome.get()
         }
     }
 }
