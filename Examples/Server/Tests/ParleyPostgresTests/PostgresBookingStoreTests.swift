@@ -2,9 +2,10 @@ import Foundation
 import Logging
 import Parley
 import ParleyConformance
-@testable import ParleyPostgres
 import PostgresNIO
 import Testing
+
+@testable import ParleyPostgres
 
 /// The database URL of a scratch PostgreSQL (`Examples/Server/postgres-check.sh` starts one and sets it).
 let databaseURL = ProcessInfo.processInfo.environment["PARLEY_TEST_DATABASE_URL"]
@@ -143,7 +144,8 @@ struct PostgresBookingStoreTests {
                     #expect(bookings.failed == 0, "\(bookings.text)")
                     let sessions = await SessionStoreContract(
                         racers: 8,
-                        makeStore: { fixture in PostgresSessionStore(client: scratch, company: "upgraded-\(fixture.check)", logger: logger) },
+                        makeStore: { fixture in PostgresSessionStore(client: scratch, company: "upgraded-\(fixture.check)", logger: logger)
+                        },
                         overwriteState: { store, session, bytes in
                             guard let store = store as? PostgresSessionStore else { return }
                             try await scratch.query(
