@@ -39,7 +39,8 @@ let package = Package(
         .target(name: "ParleyConformance", dependencies: ["Parley", "ParleyCrypto"], swiftSettings: strictSettings),
         .executableTarget(name: "parley", dependencies: ["Parley", "ParleyScenarios", "ParleyConformance"], swiftSettings: strictSettings),
         // Benchmarks: `swift run -c release parley-bench`; figures in BENCHMARKS.md.
-        .executableTarget(name: "parley-bench", dependencies: ["Parley", "ParleyCrypto", "ParleyScenarios"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "parley-bench", dependencies: ["Parley", "ParleyCrypto", "ParleyScenarios"], swiftSettings: strictSettings),
         // Deliberately broken peers (test fixtures only, never shipped): real agents with one injected defect.
         .executableTarget(
             name: "parley-broken-peer", dependencies: ["Parley", "ParleyScenarios", "ParleyConformance"], path: "Tests/Fixtures/BrokenPeer",
