@@ -115,6 +115,48 @@ struct CustomerResumeTests {
         }
     }
 
+    @Test("a revocation made while not connected is saved: a restart keeps it, and once connected the company is told")
+    func offlineRevocationIsKept() async throws {
+        let stage = Stage()
+        let (salon, _) = Salons.salon(on: stage.day)
+        let store = InMemorySessionStore()
+        let lisa = assistant(stage, Scenarios.haircutWishes(on: stage.day), store: store, seed: 1)
+        let (end, salonEnd) = InProcessTransport.pair(codec: WireCodec())
+        Task { await salon.serve(salonEnd, clock: stage.clock) }
+        await lisa.connect(to: salon.profile.id, over: end)
+        let outcome = await lisa.book(at: salon.profile.id)
+        let token = try #require(outcome.booking?.grants.first?.tokenID)
+        let serialized = try #require(outcome.booking?.grants.first?.token)
+
+        // The app starts again without a connection, and the person revokes the consent.
+        stage.clock.advance(bySeconds: 3600)
+        let fenced = FencedSessionStore(store)
+        let offline = assistant(stage, Scenarios.haircutWishes(on: stage.day), store: fenced, seed: 2)
+        #expect(try await offline.restoreSessions() == [])
+        #expect(await offline.revoke(token, at: salon.profile.id) == false, "not connected: the company was not told yet")
+        #expect(await !salon.ledger.isRevoked(token))
+        await fenced.fence()  // the app is killed: this instance writes nothing more
+
+        // Killed before it ever connected: the next instance still knows the revocation.
+        let again = assistant(stage, Scenarios.haircutWishes(on: stage.day), store: store, seed: 3)
+        let waiting = try await again.restoreSessions()
+        #expect(waiting.count == 1, "the session that tells the company waits, saved")
+        #expect(await again.receipts.first { $0.tokenID == token }?.revokedAt == World.now.adding(seconds: 3600))
+        await #expect(throws: ParleyError.self) { try await again.verify(token: serialized, use: use(of: token)) }
+
+        // Connected again, it tells the company.
+        let (next, salonNext) = InProcessTransport.pair(codec: WireCodec())
+        Task { await salon.serve(salonNext, clock: stage.clock) }
+        await again.connect(to: salon.profile.id, over: next)
+        let session = try #require(waiting.first)
+        let resumed = Task { await again.resume(session) }
+        try await waitUntil("the company learns of the revocation", advancing: stage.clock) { await salon.ledger.isRevoked(token) }
+        guard case .revocationDelivered = await resumed.value else {
+            Issue.record("the waiting revocation was not delivered: \(await resumed.value)")
+            return
+        }
+    }
+
     @Test("a saved customer session reads back from its bytes; a company session's bytes name only the company")
     func savedSessionBytes() async throws {
         let stage = Stage()

@@ -238,12 +238,25 @@ public actor CustomerAgent {
     /// every token narrowed from it at once) and tells `company` in a session of its own.
     /// Returns whether the company was told: the revocation was sent and the session closed cleanly
     /// (the company applies it when the message arrives).
+    ///
+    /// The revocation is saved in ``sessionStore`` with that session before anything is sent, so a
+    /// restart never forgets it. When the agent is not connected to `company`, this returns `false`
+    /// at once and the session waits, saved: after ``connect(to:over:)`` its retransmission tells
+    /// the company, and after a restart ``restoreSessions()`` restores the revocation and lists the
+    /// session for ``resume(_:)``. A session that waits longer than the idle timeout
+    /// (``SessionStateMachine/Configuration/idleTimeout``) ends without telling the company; the
+    /// revocation stays in the ledger, and calling this again once connected tells the company.
     @discardableResult
     public func revoke(_ token: TokenID, at company: AgentID) async -> Bool {
         let now = clock.now
         consent.revoke(token, at: now)
         revocationTimes[token] = min(revocationTimes[token] ?? now, now)
         eventSink.yield(.consentRevoked(token))
+        guard links[company] != nil else {
+            let (session, output) = open(.revoke(token), with: company)
+            await execute(output, touching: session)
+            return false
+        }
         if case .revocationDelivered = await run(goal: .revoke(token), with: company) { return true }
         return false
     }
