@@ -157,6 +157,32 @@ struct CustomerResumeTests {
         }
     }
 
+    @Test("events are reported after the save: a message whose session could not be saved is neither sent nor reported as sent")
+    func eventsFollowTheSave() async throws {
+        let stage = Stage()
+        let (salon, _) = Salons.salon(on: stage.day)
+        let fenced = FencedSessionStore(InMemorySessionStore())
+        let lisa = assistant(stage, Scenarios.haircutWishes(on: stage.day), store: fenced, seed: 1)
+        let reported = EventLog()
+        let listener = Task { for await event in lisa.events { await reported.append(event) } }
+        let received = ReceivedLog()
+        let (end, salonEnd) = InProcessTransport.pair(codec: WireCodec())
+        Task { await salon.serve(Recording(salonEnd, log: received), clock: stage.clock) }
+        // The store fails from the moment the hello is out: the salon's hello arrives, the request
+        // it calls for cannot be saved.
+        await lisa.connect(to: salon.profile.id, over: AfterSending(end, kind: .hello) { await fenced.fence() })
+        let booking = Task { await lisa.book(at: salon.profile.id) }
+        try await waitUntil("the salon's hello is reported") {
+            await reported.events.contains { if case .messageReceived(let envelope) = $0 { envelope.kind == .hello } else { false } }
+        }
+        let sent = await reported.events.compactMap { if case .messageSent(let envelope) = $0 { envelope.kind } else { nil } }
+        #expect(sent == [.hello], "reported as sent: \(sent)")
+        #expect(await received.envelopes.map(\.kind) == [.hello], "the request left without being saved")
+        await lisa.disconnect()
+        _ = await booking.value
+        listener.cancel()
+    }
+
     @Test("a saved customer session reads back from its bytes; a company session's bytes name only the company")
     func savedSessionBytes() async throws {
         let stage = Stage()
@@ -285,6 +311,33 @@ private func waitUntil(
     }
     Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
     throw CancellationError()
+}
+
+/// Every event an agent reported, in order.
+private actor EventLog {
+    private(set) var events: [AgentEvent] = []
+    func append(_ event: AgentEvent) { events.append(event) }
+}
+
+/// A transport end that runs `then` right after it sent the first envelope of `kind`.
+private struct AfterSending: Transport {
+    let base: any Transport
+    let kind: Message.Kind
+    let then: @Sendable () async -> Void
+    var inbound: AsyncStream<TransportEvent> { base.inbound }
+
+    init(_ base: any Transport, kind: Message.Kind, then: @escaping @Sendable () async -> Void) {
+        self.base = base
+        self.kind = kind
+        self.then = then
+    }
+
+    func send(_ envelope: Envelope) async throws(ParleyError) {
+        try await base.send(envelope)
+        if envelope.kind == kind { await then() }
+    }
+
+    func close() async { await base.close() }
 }
 
 /// Raised once something happened.

@@ -199,7 +199,7 @@ extension CustomerAgent {
         else { return nil }
         let grant = signed(minted, session: session, company: company, now: now)
         sessions[session]?.grants.append(grant)
-        eventSink.yield(.consentGranted(session, tokenID: tokenID, fields: fields, purpose: purpose))
+        emit(.consentGranted(session, tokenID: tokenID, fields: fields, purpose: purpose), session: session)
         return (grant, Message.Disclose(tokenID: tokenID, data: data))
     }
 

@@ -41,7 +41,7 @@ extension CustomerAgent {
                 }
             }
             sessions[session] = state
-            if before != state.machine.phase { eventSink.yield(.phaseChanged(session, from: before, to: state.machine.phase)) }
+            if before != state.machine.phase { emit(.phaseChanged(session, from: before, to: state.machine.phase), session: session) }
             output.append(await execute(actions, session: session, now: now))
             next = inboxes[session]?.next()
         }
@@ -91,18 +91,18 @@ extension CustomerAgent {
         for action in actions {
             switch action {
             case .send(let envelope):
-                eventSink.yield(.messageSent(envelope))
+                emit(.messageSent(envelope), session: session)
             case .deliver(let envelope):
                 sessions[session]?.transcript.append(envelope)
-                eventSink.yield(.messageReceived(envelope))
+                emit(.messageReceived(envelope), session: session)
                 for message in await react(to: envelope, session: session, now: now) {
                     output.append(send(message, session: session, now: now, inReplyTo: envelope.id))
                 }
             case .rejected(let error):
-                eventSink.yield(.messageRejected(session, error))
+                emit(.messageRejected(session, error), session: session)
             case .finish(let end):
                 if sessions[session]?.outcome == nil, let error = end.error { sessions[session]?.outcome = .failed(error) }
-                eventSink.yield(.sessionEnded(session, end))
+                emit(.sessionEnded(session, end), session: session)
             case .setTimer, .cancelTimer:
                 break
             }
@@ -116,16 +116,16 @@ extension CustomerAgent {
         let before = state.machine.phase
         defer {
             if let after = sessions[session]?.machine.phase, after != before {
-                eventSink.yield(.phaseChanged(session, from: before, to: after))
+                emit(.phaseChanged(session, from: before, to: after), session: session)
             }
         }
         do {
             let actions = try state.machine.send(message, inReplyTo: inReplyTo, now: now)
             for case .send(let envelope) in actions {
                 state.transcript.append(envelope)
-                eventSink.yield(.messageSent(envelope))
+                emit(.messageSent(envelope), session: session)
             }
-            for case .finish(let end) in actions { eventSink.yield(.sessionEnded(session, end)) }
+            for case .finish(let end) in actions { emit(.sessionEnded(session, end), session: session) }
             sessions[session] = state
             output.absorb(actions, session: session)
         } catch {

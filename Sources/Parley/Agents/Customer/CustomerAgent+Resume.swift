@@ -1,7 +1,8 @@
 /// Saving sessions, and continuing them after a restart (`Spec/PROTOCOL.md` §9, "Resuming an assistant").
 ///
 /// Every session is saved in ``CustomerAgent/sessionStore`` after each event and before anything
-/// the event produced is sent, so nothing is ever sent that a restart could forget: a restarted
+/// the event produced is sent or reported (``CustomerAgent/events``), so nothing is ever sent
+/// that a restart could forget: a restarted
 /// agent finds in the store every message it minted (in the session's transcript and its
 /// unacknowledged envelopes) and never mints one again; it only retransmits, with the same ids.
 ///
@@ -29,12 +30,36 @@ extension CustomerAgent {
                 if error.kind == .conflict { await abandon(id, because: error) }
             }
         }
+        reportEvents(of: ids, failed: failed)
         guard let first = failed.min(by: { $0.key < $1.key }) else { return output }
         var kept = output
         kept.envelopes.removeAll { failed[$0.session] != nil }
         kept.timers.removeAll { failed[$0.session]?.kind == .conflict }
         kept.storeFailure = kept.storeFailure ?? first.value
         return kept
+    }
+
+    /// Notes `event` of `session`, to report once the session is saved (``persisted(_:touching:)``).
+    func emit(_ event: AgentEvent, session: SessionID) {
+        pendingEvents[session, default: []].append(event)
+    }
+
+    /// Reports the events noted for `ids` now that their sessions were saved, or not: a session
+    /// another instance continued (`conflict`) reports nothing more here, and a session whose save
+    /// failed otherwise reports what happened but no `messageSent`, because nothing was sent.
+    private func reportEvents(of ids: Set<SessionID>, failed: [SessionID: SessionStoreError]) {
+        for id in ids.sorted() {
+            guard let events = pendingEvents.removeValue(forKey: id) else { continue }
+            guard let failure = failed[id] else {
+                for event in events { eventSink.yield(event) }
+                continue
+            }
+            guard failure.kind != .conflict else { continue }
+            for event in events {
+                if case .messageSent = event { continue }
+                eventSink.yield(event)
+            }
+        }
     }
 
     /// Saves `session` as it is now; returns why the save failed, if it did. While a save of the

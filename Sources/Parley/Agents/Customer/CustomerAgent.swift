@@ -23,7 +23,9 @@ public actor CustomerAgent {
     /// Whether consent and data ride along with the acceptance when the proposal declares its
     /// needs (one round trip less), instead of waiting for the company's consent request.
     public let discloseWithAcceptance: Bool
-    /// Structured events for logging and tracing.
+    /// Structured events for logging and tracing. A session's events are reported once the
+    /// session is saved in ``sessionStore``; when the save fails, no `messageSent` is reported for
+    /// what was not sent, and nothing more of a session another instance of the assistant continued.
     public nonisolated let events: AsyncStream<AgentEvent>
 
     let eventSink: AsyncStream<AgentEvent>.Continuation
@@ -73,6 +75,8 @@ public actor CustomerAgent {
     var saveWaiters: [SessionID: [CheckedContinuation<SessionStoreError?, Never>]] = [:]
     /// Sessions restored from the store whose timers are armed again.
     var resumed: Set<SessionID> = []
+    /// Events of each session not reported yet: they are reported once the session is saved.
+    var pendingEvents: [SessionID: [AgentEvent]] = [:]
 
     /// Creates an assistant.
     ///
@@ -315,7 +319,7 @@ public actor CustomerAgent {
         sessions[session] = CustomerSession(machine: machine, company: company, goal: goal)
         if case .revoke(let token) = goal { sessions[session]?.revokedAt = revocationTimes[token] }
         sessionOrder.append(session)
-        eventSink.yield(.sessionOpened(session, peer: company))
+        emit(.sessionOpened(session, peer: company), session: session)
         output.append(send(.hello(.init(role: .customer)), session: session, now: clock.now))
         if case .book = goal, let deadline = wishes.concludeBy {
             // The deadline holds from the first hello on, not only once the request is out: a
