@@ -81,6 +81,32 @@ import Testing
         #expect(again.body == response.body)
     }
 
+    @Test("media types and header names compare without case; parameters and optional whitespace are allowed")
+    func mediaTypesAndHeaderNames() {
+        for accepted in [
+            "application/parley+json", "Application/PARLEY+JSON", "application/parley+json; charset=utf-8",
+            " \tapplication/parley+json \t;charset=utf-8", "application/json",
+        ] {
+            #expect(CompanyHTTPBinding.isEnvelopeMediaType(accepted), "\(accepted)")
+        }
+        for refused in [
+            "application/parley+jsonx", "application/parley", ";application/json", "", "text/plain", "application/parley+json\u{0}",
+            "applicatioN/parley+jsoñ",
+        ] {
+            #expect(!CompanyHTTPBinding.isEnvelopeMediaType(refused), "\(refused)")
+        }
+        #expect(!CompanyHTTPBinding.isEnvelopeMediaType(nil))
+        let request = ParleyHTTPRequest(
+            method: "POST", target: "/parley", headers: [("CONTENT-type", "application/json"), ("Parley-Agent", "  a.example/x \t")])
+        #expect(request.header("content-type") == "application/json")
+        #expect(request.header("Content-Type") == "application/json")
+        #expect(request.header("Content-Typ") == nil && request.header("Content-Types") == nil)
+        #expect(request.header("parley-agent")?.trimmingSpaces == "a.example/x")
+        #expect("  \t ".trimmingSpaces == "" && "a".trimmingSpaces == "a" && " ä b ".trimmingSpaces == "ä b")
+        // Only ASCII letters fold: "[" and "{" differ by the same bit as "K" and "k".
+        #expect(!"[".equalsIgnoringASCIICase("{") && "K".equalsIgnoringASCIICase("k") && !"é".equalsIgnoringASCIICase("É"))
+    }
+
     @Test func httpTierErrors() async throws {
         let binding = Self.binding()
         let hello = WireCodec().encode(Self.hello())
