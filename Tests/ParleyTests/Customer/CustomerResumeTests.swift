@@ -92,14 +92,7 @@ struct CustomerResumeTests {
 
     @Test("a revocation survives a restart, with its time, in the receipts of the grant it revoked")
     func revocationSurvives() async throws {
-        let stage = Stage()
-        let (salon, _) = Salons.salon(on: stage.day)
-        let store = InMemorySessionStore()
-        let lisa = assistant(stage, Scenarios.haircutWishes(on: stage.day), store: store, seed: 1)
-        let (end, salonEnd) = InProcessTransport.pair(codec: WireCodec())
-        Task { await salon.serve(salonEnd, clock: stage.clock) }
-        await lisa.connect(to: salon.profile.id, over: end)
-        let outcome = await lisa.book(at: salon.profile.id)
+        let (stage, salon, store, lisa, outcome) = await bookedS1()
         let token = try #require(outcome.booking?.grants.first?.tokenID)
         stage.clock.advance(bySeconds: 3600)
         #expect(await lisa.revoke(token, at: salon.profile.id))
@@ -117,14 +110,7 @@ struct CustomerResumeTests {
 
     @Test("a revocation made while not connected is saved: a restart keeps it, and once connected the company is told")
     func offlineRevocationIsKept() async throws {
-        let stage = Stage()
-        let (salon, _) = Salons.salon(on: stage.day)
-        let store = InMemorySessionStore()
-        let lisa = assistant(stage, Scenarios.haircutWishes(on: stage.day), store: store, seed: 1)
-        let (end, salonEnd) = InProcessTransport.pair(codec: WireCodec())
-        Task { await salon.serve(salonEnd, clock: stage.clock) }
-        await lisa.connect(to: salon.profile.id, over: end)
-        let outcome = await lisa.book(at: salon.profile.id)
+        let (stage, salon, store, _, outcome) = await bookedS1()
         let token = try #require(outcome.booking?.grants.first?.tokenID)
         let serialized = try #require(outcome.booking?.grants.first?.token)
 
@@ -285,6 +271,18 @@ struct CustomerResumeTests {
     }
 
     // MARK: - Helpers
+
+    /// S1 booked by an assistant that saves its sessions in an in-memory store.
+    private func bookedS1() async -> (Stage, CompanyAgent, InMemorySessionStore, CustomerAgent, NegotiationOutcome) {
+        let stage = Stage()
+        let (salon, _) = Salons.salon(on: stage.day)
+        let store = InMemorySessionStore()
+        let lisa = assistant(stage, Scenarios.haircutWishes(on: stage.day), store: store, seed: 1)
+        let (end, salonEnd) = InProcessTransport.pair(codec: WireCodec())
+        Task { await salon.serve(salonEnd, clock: stage.clock) }
+        await lisa.connect(to: salon.profile.id, over: end)
+        return (stage, salon, store, lisa, await lisa.book(at: salon.profile.id))
+    }
 
     private func assistant(_ stage: Stage, _ wishes: Wishes, store: any SessionStore, seed: UInt64) -> CustomerAgent {
         CustomerAgent(
