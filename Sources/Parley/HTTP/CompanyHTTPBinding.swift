@@ -218,7 +218,7 @@ public final class CompanyHTTPBinding: Sendable {
     /// Whether `value` names the envelope media type (parameters such as `charset=utf-8` allowed).
     static func isEnvelopeMediaType(_ value: String?) -> Bool {
         guard let value else { return false }
-        let type = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first?.trimmingSpaces ?? ""
+        let type = value[..<(value.firstIndex(of: ";") ?? value.endIndex)].withoutSpaces
         return type.equalsIgnoringASCIICase(ParleyHTTP.envelopeMediaType) || type.equalsIgnoringASCIICase("application/json")
     }
 
@@ -385,21 +385,28 @@ public final class CompanyHTTPBinding: Sendable {
 }
 
 extension Substring {
-    /// The text without leading and trailing spaces and tabs (HTTP's optional whitespace).
-    var trimmingSpaces: String {
+    /// The text without leading and trailing spaces and tabs (HTTP's optional whitespace), as a
+    /// slice of the same text.
+    var withoutSpaces: Substring {
         let bytes = utf8
-        guard let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
-        let last = bytes.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })!
-        return String(self[first...last])
+        guard let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return self[endIndex...] }
+        // After the last byte that is not blank: the end of a whole character, however many bytes it has.
+        let end = bytes.index(after: bytes.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })!)
+        return self[first..<end]
     }
+
+    /// ``withoutSpaces`` as a string of its own.
+    var trimmingSpaces: String { String(withoutSpaces) }
 }
 
 extension String {
     var trimmingSpaces: String { self[...].trimmingSpaces }
+}
 
+extension StringProtocol {
     /// Whether the text equals `other` when ASCII letters are compared without case, as HTTP
     /// compares field names and media types; it allocates nothing.
-    func equalsIgnoringASCIICase(_ other: String) -> Bool {
+    func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
         utf8.elementsEqual(other.utf8) { a, b in
             a == b || (a | 0x20 == b | 0x20 && (0x61...0x7A).contains(a | 0x20))
         }

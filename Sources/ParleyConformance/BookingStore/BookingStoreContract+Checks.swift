@@ -99,9 +99,7 @@ extension BookingStoreContract {
         ContractCheck(name: "commit", title: "a committed hold becomes a booking that blocks its slot for good") { c in
             let store = c.store
             let record = c.record("B-1", session: "a", slot: Day.slot(10))
-            try c.expect(
-                await store.hold(record.slot, service: "haircut", for: "a", until: live, now: Day.now), "hold of a free slot refused")
-            try c.expect(await store.commit(record, now: Day.now), "commit of a live hold refused")
+            try await c.book(record, heldUntil: live)
             guard let stored = await store.booking("B-1") else { throw ContractFailure(reason: "booking(B-1) is nil after the commit") }
             try c.expect(
                 stored.slot == record.slot && stored.session == record.session && stored.customer == record.customer
@@ -155,9 +153,7 @@ extension BookingStoreContract {
         ContractCheck(name: "commit-idempotent", title: "committing the same booking again is a success that books once") { c in
             let store = c.store
             let record = c.record("B-1", session: "a", slot: Day.slot(10))
-            try c.expect(
-                await store.hold(record.slot, service: "haircut", for: "a", until: live, now: Day.now), "hold of a free slot refused")
-            try c.expect(await store.commit(record, now: Day.now), "commit of a live hold refused")
+            try await c.book(record, heldUntil: live)
             try c.expect(await store.commit(record, now: Day.now.adding(minutes: 1)), "the repeated commit of the same booking was refused")
             try c.expect(
                 (await store.activeBookings()).map(\.id) == ["B-1"], "after a repeated commit activeBookings() is not exactly [B-1]")
@@ -171,9 +167,7 @@ extension BookingStoreContract {
         ContractCheck(name: "free-slots", title: "freeSlots answers for many slots at once what isFree answers for each") { c in
             let store = c.store
             let record = c.record("B-1", session: "b", slot: Day.slot(14))
-            try c.expect(
-                await store.hold(record.slot, service: "haircut", for: "b", until: live, now: Day.now), "hold of a free slot refused")
-            try c.expect(await store.commit(record, now: Day.now), "commit of a live hold refused")
+            try await c.book(record, heldUntil: live)
             try c.expect(
                 await store.hold(Day.slot(10), service: "haircut", for: "a", until: live, now: Day.now), "hold of a free slot refused")
             // Around the hold and the booking, at the edges of the day, on the closed Wednesday and on Saturday afternoon.
@@ -199,9 +193,7 @@ extension BookingStoreContract {
             let store = c.store
             var record = c.record("B-1", session: "a", slot: Day.slot(10))
             record.consents = [try c.consent(token: "t-contract-1")]
-            try c.expect(
-                await store.hold(record.slot, service: "haircut", for: "a", until: live, now: Day.now), "hold of a free slot refused")
-            try c.expect(await store.commit(record, now: Day.now), "commit of a live hold refused")
+            try await c.book(record, heldUntil: live)
             let stored = await store.booking("B-1")?.consents ?? []
             try c.expect(stored == record.consents, "booking(B-1) holds \(stored.count) consents, not the committed one unchanged")
             try c.expect(stored.first?.disclosedFields == [.givenName], "the disclosed fields were not kept")

@@ -100,6 +100,15 @@ struct ContractContext: Sendable {
             heldFor: "Lisa")
     }
 
+    /// Books `record` as an agent does: holds its slot for its session until `until`, then commits
+    /// it; fails the check when the store refuses either.
+    func book(_ record: BookingRecord, heldUntil until: Instant) async throws {
+        try expect(
+            await store.hold(record.slot, service: record.service, for: record.session, until: until, now: ContractCalendar.now),
+            "hold of a free slot refused")
+        try expect(await store.commit(record, now: ContractCalendar.now), "commit of a live hold refused")
+    }
+
     /// A consent for `customer.example/bot`'s given name, as a company keeps it with a booking.
     func consent(token id: TokenID) throws -> BookingConsent {
         guard let key = ConsentRootKey(bytes: Array(repeating: 7, count: ConsentRootKey.byteCount)) else {

@@ -85,9 +85,7 @@ extension SessionStoreContract {
     ) { c in
         let driver = c.driver
         let agent = driver.agent()
-        var session = Driver.customer("insert-once")
-        try await driver.greet(&session, on: agent, at: at(0))
-        try await driver.request(&session, on: agent, at: at(60))
+        let session = try await driver.requested("insert-once", on: agent)
         let saves = await driver.store.saved(session.session)
         guard let first = saves.first, let current = saves.last, first.version == 1, current.version == 2 else {
             throw ContractFailure(reason: "the agent's saves have versions \(saves.map(\.version)), not [1, 2]")
@@ -102,10 +100,8 @@ extension SessionStoreContract {
     ) { c in
         let driver = c.driver
         let agent = driver.agent()
-        var session = Driver.customer("cas")
+        var session = try await driver.requested("cas", on: agent)
         let id = session.session
-        try await driver.greet(&session, on: agent, at: at(0))
-        try await driver.request(&session, on: agent, at: at(60))
         let (_, request) = try await driver.accept(&session, on: agent, at: at(120))
         let saves = await driver.store.saved(id)
         guard saves.map(\.version) == [1, 2, 3] else {
@@ -137,16 +133,9 @@ extension SessionStoreContract {
     ) { c in
         let driver = c.driver
         let agent = driver.agent()
-        var session = Driver.customer("race-save")
-        try await driver.greet(&session, on: agent, at: at(0))
-        try await driver.request(&session, on: agent, at: at(60))
+        let session = try await driver.requested("race-save", on: agent)
         let next = try await c.lastSaved(session.session).advanced()
-        let refusals = await race(c.racers) { _ in await c.trySave(next) }
-        let winners = refusals.filter { $0 == nil }.count
-        try c.expect(winners == 1, "\(winners) of \(c.racers) concurrent saves of version \(next.version) won")
-        let odd = refusals.compactMap { $0 }.filter { $0.kind != .conflict }
-        try c.expect(odd.isEmpty, "a losing save was refused with \(odd.first.map { "\($0)" } ?? ""), not conflict")
-        try await c.expectStored(next, "after the race")
+        try await expectOneWinner(c, saving: next, "saves of version \(next.version)")
     }
 
     static let raceInsert = SessionContractCheck(
@@ -160,12 +149,7 @@ extension SessionStoreContract {
         guard let first = await donor.load(session.session), first.version == 1 else {
             throw ContractFailure(reason: "the scratch agent did not save version 1")
         }
-        let refusals = await race(c.racers) { _ in await c.trySave(first) }
-        let winners = refusals.filter { $0 == nil }.count
-        try c.expect(winners == 1, "\(winners) of \(c.racers) concurrent inserts of version 1 won")
-        let odd = refusals.compactMap { $0 }.filter { $0.kind != .conflict }
-        try c.expect(odd.isEmpty, "a losing insert was refused with \(odd.first.map { "\($0)" } ?? ""), not conflict")
-        try await c.expectStored(first, "after the race")
+        try await expectOneWinner(c, saving: first, "inserts of version 1")
     }
 
     static let timersDue = SessionContractCheck(
@@ -304,6 +288,17 @@ extension SessionStoreContract {
             "the agent handled an event of a damaged session: \(output.envelopes.map(\.kind.rawValue)), failure \(describe(output.storeFailure))"
         )
     }
+}
+
+/// Saves `value` from `c.racers` tasks at once and expects exactly one save to win, every other
+/// to be refused with `conflict`, and `value` to be stored afterwards; `what` names the saves.
+private func expectOneWinner(_ c: SessionContractContext, saving value: SavedSession, _ what: String) async throws {
+    let refusals = await race(c.racers) { _ in await c.trySave(value) }
+    let winners = refusals.filter { $0 == nil }.count
+    try c.expect(winners == 1, "\(winners) of \(c.racers) concurrent \(what) won")
+    let odd = refusals.compactMap { $0 }.filter { $0.kind != .conflict }
+    try c.expect(odd.isEmpty, "a losing save was refused with \(odd.first.map { "\($0)" } ?? ""), not conflict")
+    try await c.expectStored(value, "after the race")
 }
 
 /// Runs `racers` tasks at once, each calling `attempt` with its index; returns their results.

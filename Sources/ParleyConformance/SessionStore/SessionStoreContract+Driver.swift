@@ -84,6 +84,15 @@ extension SessionDriver {
         try expectKinds(exchange, [.offer], "request")
     }
 
+    /// A new session `id` greeted at ``start`` and its request answered with an offer a minute
+    /// later: where most checks begin.
+    func requested(_ id: String, on agent: CompanyAgent) async throws -> ScriptedSession {
+        var session = Self.customer(id)
+        try await greet(&session, on: agent, at: Self.start)
+        try await request(&session, on: agent, at: Self.start.adding(seconds: 60))
+        return session
+    }
+
     /// The first proposal accepted; returns the exchange (a consent request).
     func accept(_ session: inout ScriptedSession, on agent: CompanyAgent, at now: Instant) async throws -> (
         Exchange, Message.ConsentRequest

@@ -17,6 +17,15 @@ import Testing
         ParleyHTTPRequest(method: "POST", target: "/parley", headers: [("content-type", type)], body: body, client: client)
     }
 
+    /// A poll of `session` for the envelopes after `after`, parked up to `wait` seconds, naming `agent`.
+    static func poll(
+        _ session: SessionID = "s-http-1", after: Int, wait: Int, agent: String? = World.lisa.rawValue
+    ) -> ParleyHTTPRequest {
+        ParleyHTTPRequest(
+            method: "GET", target: "/parley/sessions/\(session)/messages?after=\(after)&wait=\(wait)",
+            headers: agent.map { [(ParleyHTTP.agentHeader, $0)] } ?? [])
+    }
+
     static func hello(session: SessionID = "s-http-1", from: AgentID = World.lisa, id: MessageID = "m-1") -> Envelope {
         Envelope(
             id: id, session: session, from: from, to: "salon.example/bot", sequence: 1, sentAt: World.now,
@@ -102,7 +111,9 @@ import Testing
         #expect(request.header("Content-Type") == "application/json")
         #expect(request.header("Content-Typ") == nil && request.header("Content-Types") == nil)
         #expect(request.header("parley-agent")?.trimmingSpaces == "a.example/x")
-        #expect("  \t ".trimmingSpaces == "" && "a".trimmingSpaces == "a" && " ä b ".trimmingSpaces == "ä b")
+        #expect(
+            "  \t ".trimmingSpaces == "" && "a".trimmingSpaces == "a" && " ä b ".trimmingSpaces == "ä b"
+                && "\t xä😀 ".trimmingSpaces == "xä😀")
         // Only ASCII letters fold: "[" and "{" differ by the same bit as "K" and "k".
         #expect(!"[".equalsIgnoringASCIICase("{") && "K".equalsIgnoringASCIICase("k") && !"é".equalsIgnoringASCIICase("É"))
     }
@@ -182,10 +193,7 @@ import Testing
         let binding = Self.binding()
         _ = await binding.respond(to: Self.post(WireCodec().encode(Self.hello())))
         func poll(_ agent: String?, after: Int = 0) async -> ParleyHTTPResponse {
-            await binding.respond(
-                to: ParleyHTTPRequest(
-                    method: "GET", target: "/parley/sessions/s-http-1/messages?after=\(after)&wait=0",
-                    headers: agent.map { [(ParleyHTTP.agentHeader, $0)] } ?? []))
+            await binding.respond(to: Self.poll(after: after, wait: 0, agent: agent))
         }
         let own = await poll(World.lisa.rawValue)
         #expect(own.status == 200)
@@ -204,10 +212,7 @@ import Testing
         let binding = CompanyHTTPBinding(agent: Salons.salon().0, clock: clock)
         _ = await binding.respond(to: Self.post(WireCodec().encode(Self.hello())))
         let parked = Task {
-            await binding.respond(
-                to: ParleyHTTPRequest(
-                    method: "GET", target: "/parley/sessions/s-http-1/messages?after=1&wait=30",
-                    headers: [(ParleyHTTP.agentHeader, World.lisa.rawValue)]))
+            await binding.respond(to: Self.poll(after: 1, wait: 30))
         }
         // The customer says nothing more; the company's idle timer ends the session later.
         try await Task.sleep(nanoseconds: 100_000_000)
@@ -240,10 +245,7 @@ import Testing
         let binding = Self.binding()
         _ = await binding.respond(to: Self.post(WireCodec().encode(Self.hello())))
         let parked = Task {
-            await binding.respond(
-                to: ParleyHTTPRequest(
-                    method: "GET", target: "/parley/sessions/s-http-1/messages?after=1&wait=30",
-                    headers: [(ParleyHTTP.agentHeader, World.lisa.rawValue)]))
+            await binding.respond(to: Self.poll(after: 1, wait: 30))
         }
         try await Task.sleep(nanoseconds: 100_000_000)
         await binding.shutdown()

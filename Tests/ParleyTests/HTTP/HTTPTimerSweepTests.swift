@@ -20,10 +20,7 @@ struct HTTPTimerSweepTests {
         let second = CompanyHTTPBinding(agent: Salons.salon(store: bookings, sessionStore: sessions), clock: clock)
         #expect(await second.fireDueTimers().envelopes.isEmpty, "a timer fired before it was due")
         let parked = Task {
-            await second.respond(
-                to: ParleyHTTPRequest(
-                    method: "GET", target: "/parley/sessions/sweep-1/messages?after=1&wait=30",
-                    headers: [(ParleyHTTP.agentHeader, World.lisa.rawValue)]))
+            await second.respond(to: HTTPBindingTests.poll("sweep-1", after: 1, wait: 30))
         }
         try await Task.sleep(nanoseconds: 100_000_000)
         clock.advance(bySeconds: 601)
