@@ -90,9 +90,7 @@ extension SessionStoreContract {
         guard let first = saves.first, let current = saves.last, first.version == 1, current.version == 2 else {
             throw ContractFailure(reason: "the agent's saves have versions \(saves.map(\.version)), not [1, 2]")
         }
-        let refusal = await c.trySave(first)
-        try c.expect(refusal?.kind == .conflict, "saving version 1 over version 2 was not refused with conflict (\(describe(refusal)))")
-        try await c.expectStored(current, "after a refused insert")
+        try await expectConflict(c, saving: first, keeping: current, "version 1 over version 2")
     }
 
     static let compareAndSet = SessionContractCheck(
@@ -112,11 +110,7 @@ extension SessionStoreContract {
             (current, "the stored version 3 again"), (saves[1], "the stale version 2"), (current.at(version: 5), "version 5 over 3"),
             (current.at(version: 0), "version 0"),
         ]
-        for (value, what) in wrong {
-            let refusal = await c.trySave(value)
-            try c.expect(refusal?.kind == .conflict, "saving \(what) was not refused with conflict (\(describe(refusal)))")
-            try await c.expectStored(current, "after a refused save of \(what)")
-        }
+        for (value, what) in wrong { try await expectConflict(c, saving: value, keeping: current, what) }
         let next = current.advanced()
         let refusal = await c.trySave(next)
         try c.expect(refusal == nil, "saving version 4 over version 3 was refused: \(describe(refusal))")
@@ -288,6 +282,16 @@ extension SessionStoreContract {
             "the agent handled an event of a damaged session: \(output.envelopes.map(\.kind.rawValue)), failure \(describe(output.storeFailure))"
         )
     }
+}
+
+/// Saves `value` and expects the save to be refused with `conflict` and `current` to stay stored;
+/// `what` names the value.
+private func expectConflict(_ c: SessionContractContext, saving value: SavedSession, keeping current: SavedSession, _ what: String)
+    async throws
+{
+    let refusal = await c.trySave(value)
+    try c.expect(refusal?.kind == .conflict, "saving \(what) was not refused with conflict (\(describe(refusal)))")
+    try await c.expectStored(current, "after a refused save of \(what)")
 }
 
 /// Saves `value` from `c.racers` tasks at once and expects exactly one save to win, every other
